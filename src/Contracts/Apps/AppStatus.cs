@@ -1,0 +1,32 @@
+namespace PersonalCloud.Contracts.Apps;
+
+/// <summary>Phases an app moves through; written by the reconciler, read by the API.</summary>
+public static class AppStatus
+{
+    public const string Created = "created";
+    public const string Deploying = "deploying";
+    public const string Running = "running";
+    public const string Failed = "failed";
+    public const string Deleting = "deleting";
+}
+
+/// <summary>Lifecycle of one release.</summary>
+public static class ReleaseStatus
+{
+    public const string Pending = "pending";
+    public const string Active = "active";
+    public const string Superseded = "superseded";
+    public const string Failed = "failed";
+}
+
+/// <summary>Security profiles a container can run under.</summary>
+public static class SecurityProfiles
+{
+    /// <summary>Every capability dropped except the few stock root-then-drop images need.</summary>
+    public const string Default = "default";
+
+    /// <summary>Every capability dropped, read-only root filesystem with a tmpfs on /tmp.</summary>
+    public const string Strict = "strict";
+
+    public static bool IsKnown(string value) => value is Default or Strict;
+}

@@ -1,0 +1,8 @@
+namespace PersonalCloud.Contracts.Notifications;
+
+/// <summary>Postgres LISTEN/NOTIFY channel names shared by the control plane (writer) and the reconciler (listener).</summary>
+public static class NotificationChannels
+{
+    /// <summary>Payload: the app id whose desired state changed.</summary>
+    public const string DesiredStateChanged = "pcloud_desired_changed";
+}

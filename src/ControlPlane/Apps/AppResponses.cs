@@ -1,0 +1,36 @@
+using PersonalCloud.Contracts.Api;
+using PersonalCloud.ControlPlane.Hosting;
+using PersonalCloud.ControlPlane.Releases;
+
+namespace PersonalCloud.ControlPlane.Apps;
+
+/// <summary>Maps stored rows to the API's app representation.</summary>
+public sealed class AppResponses(Microsoft.Extensions.Options.IOptions<ControlPlaneOptions> options)
+{
+    public AppResponse ToResponse(AppRow row, ReleaseRow? current) => new(
+        row.Id,
+        row.Name,
+        row.Image,
+        row.Port,
+        row.Status,
+        row.GeneratedHostname,
+        Url(row.GeneratedHostname),
+        row.Domains,
+        current?.ToResponse(),
+        row.LastDeployedAt is { } d ? ReleaseRow.Utc(d) : null,
+        row.RestartCount,
+        row.Generation,
+        row.ObservedGeneration,
+        row.LastError,
+        new AppLimitsResponse(row.MemoryMb, row.Cpus, row.PidsLimit),
+        row.SecurityProfile,
+        ReleaseRow.Utc(row.CreatedAt));
+
+    public string GeneratedHostname(string appName) => $"{appName}.{options.Value.BaseDomain}";
+
+    private string Url(string hostname)
+    {
+        var port = options.Value.HttpPort;
+        return port == 80 ? $"http://{hostname}/" : $"http://{hostname}:{port}/";
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PersonalCloud.Contracts.Api;
+using PersonalCloud.Contracts.Apps;
+using PersonalCloud.Contracts.Validation;
+using PersonalCloud.ControlPlane.Hosting;
+using PersonalCloud.ControlPlane.Problems;
+using PersonalCloud.ControlPlane.Releases;
+
+namespace PersonalCloud.ControlPlane.Apps;
+
+public static class AppsEndpoints
+{
+    public static RouteGroupBuilder MapApps(this RouteGroupBuilder api)
+    {
+        var apps = api.MapGroup("/apps").WithTags("Apps");
+        apps.MapPost("/", Create);
+        apps.MapGet("/", List);
+        apps.MapGet("/{id:guid}", Get).WithName("GetApp");
+        apps.MapDelete("/{id:guid}", Delete);
+        return api;
+    }
+
+    private static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateAppRequest request, AppsStore store, ReleasesStore releases, AppResponses responses, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new ValidationErrors()
+            .Check("name", ValidationRules.AppName(request.Name))
+            .Check("image", request.Image is null ? null : ValidationRules.Image(request.Image))
+            .Check("port", ValidationRules.Port(request.Port))
+            .Check("limits.memoryMb", ValidationRules.MemoryMb(request.Limits?.MemoryMb))
+            .Check("limits.cpus", ValidationRules.Cpus(request.Limits?.Cpus))
+            .Check("limits.pids", ValidationRules.Pids(request.Limits?.Pids))
+            .Check("securityProfile", request.SecurityProfile is null || SecurityProfiles.IsKnown(request.SecurityProfile) ? null : "A security profile is 'default' or 'strict'.")
+            .Check("healthCheck.path", ValidationRules.HealthPath(request.HealthCheck?.Path))
+            .Check("healthCheck.intervalSeconds", ValidationRules.HealthInterval(request.HealthCheck?.IntervalSeconds));
+        if (errors.Any)
+            return ProblemTypes.Validation(errors.ToDictionary());
+
+        var app = new NewApp(
+            Guid.CreateVersion7(),
+            request.Name!,
+            request.Image,
+            request.Port,
+            request.Limits?.MemoryMb ?? AppDefaults.MemoryMb,
+            request.Limits?.Cpus ?? AppDefaults.Cpus,
+            request.Limits?.Pids ?? AppDefaults.Pids,
+            request.SecurityProfile ?? SecurityProfiles.Default,
+            responses.GeneratedHostname(request.Name!),
+            request.HealthCheck?.Path ?? AppDefaults.HealthPath,
+            request.HealthCheck?.IntervalSeconds ?? AppDefaults.HealthIntervalSeconds,
+            time.GetUtcNow());
+
+        switch (await store.CreateAsync(app, ct))
+        {
+            case CreateAppOutcome.NameTaken:
+                return ProblemTypes.Conflict("The app name is taken.", $"An app named '{app.Name}' already exists.");
+            case CreateAppOutcome.HostnameTaken:
+                return ProblemTypes.Conflict("The hostname is taken.", $"'{app.GeneratedHostname}' is a custom domain of another app.");
+        }
+
+        if (request.Image is not null)
+            await releases.CreateAsync(app.Id, request.Image, ct);
+
+        var row = (await store.GetAsync(app.Id, ct))!;
+        return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, null));
+    }
+
+    private static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppResponses responses, CancellationToken ct)
+    {
+        var rows = await store.ListAsync(ct);
+        var current = await store.GetReleasesAsync(rows.Where(r => r.CurrentReleaseId is not null).Select(r => r.CurrentReleaseId!.Value), ct);
+        IReadOnlyList<AppResponse> list = rows
+            .Select(r => responses.ToResponse(r, r.CurrentReleaseId is { } id ? current.GetValueOrDefault(id) : null))
+            .ToList();
+        return TypedResults.Ok(list);
+    }
+
+    private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(Guid id, AppsStore store, AppResponses responses, CancellationToken ct)
+    {
+        var row = await store.GetAsync(id, ct);
+        if (row is null)
+            return ProblemTypes.NotFound("The app");
+        var current = row.CurrentReleaseId is { } releaseId ? (await store.GetReleasesAsync([releaseId], ct)).GetValueOrDefault(releaseId) : null;
+        return TypedResults.Ok(responses.ToResponse(row, current));
+    }
+
+    private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, AppsStore store, CancellationToken ct)
+    {
+        if (!await store.DeleteAsync(id, ct))
+            return ProblemTypes.NotFound("The app");
+        var status = $"/api/apps/{id}";
+        return TypedResults.Accepted(status, new AcceptedResponse(id, 0, status));
+    }
+}

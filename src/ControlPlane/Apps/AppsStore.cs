@@ -1,0 +1,108 @@
+using Dapper;
+using Npgsql;
+using PersonalCloud.ControlPlane.Database;
+using PersonalCloud.ControlPlane.Releases;
+
+namespace PersonalCloud.ControlPlane.Apps;
+
+public sealed record NewApp(Guid Id, string Name, string? Image, int? Port, int MemoryMb, double Cpus, int Pids,
+    string SecurityProfile, string GeneratedHostname, string HealthPath, int HealthIntervalSeconds, DateTimeOffset CreatedAt);
+
+public enum CreateAppOutcome
+{
+    Created,
+    NameTaken,
+    HostnameTaken,
+}
+
+/// <summary>Reads and writes the apps table (desired state) with Dapper.</summary>
+public sealed class AppsStore(NpgsqlDataSource db)
+{
+    private const string SelectApp =
+        """
+        SELECT a.id, a.name, a.image, a.port, a.memory_mb, a.cpus, a.pids_limit, a.security_profile, a.generated_hostname,
+               a.created_at, a.generation, a.status, a.observed_generation, a.current_release_id, a.desired_release_id,
+               a.last_deployed_at, a.restart_count, a.last_error,
+               COALESCE((SELECT array_agg(d.hostname ORDER BY d.hostname) FROM domains d WHERE d.app_id = a.id), '{}') AS domains
+        FROM apps a
+        """;
+
+    public async Task<IReadOnlyList<AppRow>> ListAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<AppRow>(new CommandDefinition(SelectApp + " ORDER BY a.name", cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<AppRow?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<AppRow>(new CommandDefinition(SelectApp + " WHERE a.id = @id", new { id }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, ReleaseRow>> GetReleasesAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var list = ids.Distinct().ToArray();
+        if (list.Length == 0)
+            return new Dictionary<Guid, ReleaseRow>();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<ReleaseRow>(new CommandDefinition(ReleasesStore.SelectRelease + " WHERE id = ANY(@list)", new { list }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Id);
+    }
+
+    public async Task<CreateAppOutcome> CreateAsync(NewApp app, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var hostnameTaken = await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM domains WHERE hostname = @GeneratedHostname)", app, tx);
+        if (hostnameTaken)
+            return CreateAppOutcome.HostnameTaken;
+
+        var inserted = await connection.ExecuteAsync(
+            """
+            INSERT INTO apps (id, owner_id, name, image, port, memory_mb, cpus, pids_limit, security_profile, generated_hostname, created_at)
+            VALUES (@Id, @Owner, @Name, @Image, @Port, @MemoryMb, @Cpus, @Pids, @SecurityProfile, @GeneratedHostname, @CreatedAt)
+            ON CONFLICT DO NOTHING
+            """,
+            new { app.Id, Owner = Hosting.AppDefaults.OwnerId, app.Name, app.Image, app.Port, app.MemoryMb, app.Cpus, app.Pids, app.SecurityProfile, app.GeneratedHostname, app.CreatedAt },
+            tx);
+        if (inserted == 0)
+            return CreateAppOutcome.NameTaken;
+
+        await connection.ExecuteAsync(
+            "INSERT INTO health_checks (id, app_id, path, interval_seconds) VALUES (@id, @appId, @path, @interval)",
+            new { id = Guid.CreateVersion7(), appId = app.Id, path = app.HealthPath, interval = app.HealthIntervalSeconds },
+            tx);
+        await DesiredStateChanges.NotifyAsync(connection, tx, app.Id);
+        await tx.CommitAsync(ct);
+        return CreateAppOutcome.Created;
+    }
+
+    /// <summary>Deletes the desired state; the reconciler notices the app is gone and removes its containers, network and routes.</summary>
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var deleted = await connection.ExecuteAsync("DELETE FROM apps WHERE id = @id", new { id }, tx);
+        if (deleted == 0)
+            return false;
+        await DesiredStateChanges.NotifyAsync(connection, tx, id);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Bumps the restart generation so the reconciler replaces the running container. Null when the app is unknown.</summary>
+    public async Task<long?> RequestRestartAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // A restart gives a failed release another chance.
+        await connection.ExecuteAsync(
+            "UPDATE releases SET status = 'pending', failure_reason = NULL WHERE status = 'failed' AND id = (SELECT desired_release_id FROM apps WHERE id = @id)",
+            new { id }, tx);
+        var generation = await DesiredStateChanges.BumpAsync(connection, tx, id, restart: true);
+        await tx.CommitAsync(ct);
+        return generation;
+    }
+}

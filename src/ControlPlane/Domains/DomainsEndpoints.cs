@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PersonalCloud.Contracts.Api;
+using PersonalCloud.Contracts.Validation;
+using PersonalCloud.ControlPlane.Apps;
+using PersonalCloud.ControlPlane.Problems;
+using PersonalCloud.ControlPlane.Releases;
+
+namespace PersonalCloud.ControlPlane.Domains;
+
+public static class DomainsEndpoints
+{
+    public static RouteGroupBuilder MapDomains(this RouteGroupBuilder api)
+    {
+        var domains = api.MapGroup("/apps/{id:guid}/domains").WithTags("Domains");
+        domains.MapPost("/", Add);
+        domains.MapGet("/", List);
+        domains.MapDelete("/{hostname}", Remove);
+        return api;
+    }
+
+    private static async Task<Results<Created<DomainResponse>, Ok<DomainResponse>, ValidationProblem, ProblemHttpResult>> Add(
+        Guid id, AddDomainRequest request, DomainsStore store, CancellationToken ct)
+    {
+        var hostname = request.Hostname?.Trim().TrimEnd('.').ToLowerInvariant();
+        if (ValidationRules.Hostname(hostname) is { } error)
+            return ProblemTypes.Validation("hostname", error);
+
+        var (outcome, domain) = await store.AddAsync(id, hostname!, ct);
+        return outcome switch
+        {
+            AddDomainOutcome.AppNotFound => ProblemTypes.NotFound("The app"),
+            AddDomainOutcome.TakenByAnotherApp => ProblemTypes.Conflict("The hostname is taken.", $"'{hostname}' belongs to another app."),
+            AddDomainOutcome.AlreadyThisApps => TypedResults.Ok(ToResponse(domain!)),
+            _ => TypedResults.Created($"/api/apps/{id}/domains", ToResponse(domain!)),
+        };
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<DomainResponse>>, ProblemHttpResult>> List(Guid id, AppsStore apps, DomainsStore store, CancellationToken ct)
+    {
+        if (await apps.GetAsync(id, ct) is null)
+            return ProblemTypes.NotFound("The app");
+        IReadOnlyList<DomainResponse> list = (await store.ListAsync(id, ct)).Select(ToResponse).ToList();
+        return TypedResults.Ok(list);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(Guid id, string hostname, DomainsStore store, CancellationToken ct) =>
+        await store.RemoveAsync(id, hostname.ToLowerInvariant(), ct) ? TypedResults.NoContent() : ProblemTypes.NotFound("The domain");
+
+    private static DomainResponse ToResponse(DomainRow row) => new(
+        row.Id, row.AppId, row.Hostname, row.VerifiedAt is { } v ? ReleaseRow.Utc(v) : null, row.ProxyTarget, ReleaseRow.Utc(row.CreatedAt));
+}

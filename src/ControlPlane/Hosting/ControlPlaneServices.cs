@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PersonalCloud.Contracts.Hosting;
+using PersonalCloud.Contracts.Secrets;
+using PersonalCloud.ControlPlane.Apps;
+using PersonalCloud.ControlPlane.Auth;
+using PersonalCloud.ControlPlane.Database;
+using PersonalCloud.ControlPlane.Domains;
+using PersonalCloud.ControlPlane.Env;
+using PersonalCloud.ControlPlane.Health;
+using PersonalCloud.ControlPlane.Logs;
+using PersonalCloud.ControlPlane.Releases;
+
+namespace PersonalCloud.ControlPlane.Hosting;
+
+public static class ControlPlaneServices
+{
+    public static IServiceCollection AddControlPlane(this IServiceCollection services, IConfiguration configuration)
+    {
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+        services.AddOptions<ControlPlaneOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
+            return new NpgsqlDataSourceBuilder(DatabaseConnectionString.Normalize(options.DatabaseUrl)).Build();
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
+            return ApiToken.Load(options.ApiToken, options.ApiTokenFile);
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
+            return new SecretBox(MasterKey.Load(options.MasterKey, options.MasterKeyFile));
+        });
+
+        services.AddSingleton<AppsStore>();
+        services.AddSingleton<AppResponses>();
+        services.AddSingleton<ReleasesStore>();
+        services.AddSingleton<EnvStore>();
+        services.AddSingleton<DomainsStore>();
+        services.AddSingleton<LogsStore>();
+        services.AddSingleton<HealthStore>();
+
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
+        return services;
+    }
+
+    /// <summary>Applies migrations before the API serves, and loads the token and key so a bad setup fails at start.</summary>
+    public static void MigrateDatabase(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
+        DatabaseMigrator.Migrate(DatabaseConnectionString.Normalize(options.DatabaseUrl), app.Logger);
+        app.Services.GetRequiredService<ApiToken>();
+        app.Services.GetRequiredService<SecretBox>();
+    }
+}

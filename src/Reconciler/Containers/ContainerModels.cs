@@ -1,0 +1,57 @@
+namespace PersonalCloud.Reconciler.Containers;
+
+public enum ContainerState
+{
+    Created,
+    Running,
+    Restarting,
+    Paused,
+    Exited,
+    Dead,
+    Removing,
+    Unknown,
+}
+
+/// <summary>What the engine says about one managed container, read back through its labels.</summary>
+public sealed record ObservedContainer(
+    string Id,
+    string Name,
+    Guid AppId,
+    Guid? ReleaseId,
+    string SpecHash,
+    ContainerState State,
+    int? ExitCode,
+    string? IpAddress,
+    DateTimeOffset CreatedAt);
+
+public sealed record ObservedNetwork(string Id, string Name, Guid? AppId);
+
+/// <summary>An image present in the engine: its immutable id and the TCP ports it declares.</summary>
+public sealed record ResolvedImage(string Reference, string Id, IReadOnlyList<int> ExposedTcpPorts);
+
+public sealed record ContainerLimits(long MemoryBytes, double Cpus, long Pids);
+
+/// <summary>Everything needed to create one app container; the spec hash is a label so a changed spec means replace.</summary>
+public sealed record ContainerSpec(
+    string Name,
+    string ImageId,
+    Guid AppId,
+    string AppName,
+    Guid ReleaseId,
+    string SpecHash,
+    string NetworkName,
+    int Port,
+    IReadOnlyDictionary<string, string> Environment,
+    ContainerLimits Limits,
+    string SecurityProfile);
+
+public sealed record ContainerLogEntry(DateTimeOffset Timestamp, string Stream, string Message);
+
+public sealed record ContainerEvent(Guid AppId, string ContainerId, string Action);
+
+public sealed class ImageUnavailableException : Exception
+{
+    public ImageUnavailableException(string message, Exception? inner = null) : base(message, inner)
+    {
+    }
+}

@@ -1,0 +1,34 @@
+namespace PersonalCloud.Reconciler.Containers;
+
+/// <summary>
+/// The reconciler's only door to the container engine. Reads throw on failure (a failed list must never look like
+/// "no containers"); removes treat "already gone" as success; creates treat "already exists" as success.
+/// </summary>
+public interface IContainerRuntime
+{
+    /// <summary>Containers carrying the managed label, all states; only those of one app when <paramref name="appId"/> is set.</summary>
+    Task<IReadOnlyList<ObservedContainer>> ListManagedAsync(Guid? appId, CancellationToken cancellationToken);
+
+    /// <summary>Uses an image already in the engine as it is; pulls a missing one. Throws <see cref="ImageUnavailableException"/> when neither works.</summary>
+    Task<ResolvedImage> EnsureImageAsync(string image, CancellationToken cancellationToken);
+
+    /// <summary>Creates the app's own bridge network when missing; returns its name.</summary>
+    Task EnsureNetworkAsync(string networkName, Guid appId, CancellationToken cancellationToken);
+
+    /// <summary>Managed networks (label-filtered), for clean-up of deleted apps.</summary>
+    Task<IReadOnlyList<ObservedNetwork>> ListManagedNetworksAsync(CancellationToken cancellationToken);
+
+    Task RemoveNetworkAsync(string networkName, CancellationToken cancellationToken);
+
+    /// <summary>Creates and starts a container from the spec; a name conflict resolves to the existing container. Returns the container id.</summary>
+    Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Stops (SIGTERM, then SIGKILL after <paramref name="stopTimeout"/>) and removes; a missing container is success.</summary>
+    Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken);
+
+    /// <summary>Follows stdout and stderr with engine timestamps from <paramref name="since"/> (exclusive of nothing: callers de-duplicate).</summary>
+    IAsyncEnumerable<ContainerLogEntry> FollowLogsAsync(string containerId, DateTimeOffset? since, CancellationToken cancellationToken);
+
+    /// <summary>Lifecycle events (start, die, destroy, ...) of managed containers, as they happen.</summary>
+    IAsyncEnumerable<ContainerEvent> WatchEventsAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PersonalCloud.Reconciler.Hosting;
+
+/// <summary>Settings read from PCLOUD_* environment variables (the prefix is stripped), validated at start.</summary>
+public sealed class ReconcilerOptions
+{
+    [Required]
+    [ConfigurationKeyName("DATA_DIR")]
+    public string DataDir { get; set; } = "/var/lib/personalcloud";
+
+    [Required]
+    [ConfigurationKeyName("DATABASE_URL")]
+    public string DatabaseUrl { get; set; } = "";
+
+    [ConfigurationKeyName("MASTER_KEY")]
+    public string? MasterKey { get; set; }
+
+    /// <summary>Caddy's admin endpoint: a unix socket path, or a loopback http:// address.</summary>
+    [ConfigurationKeyName("CADDY_ADMIN_SOCKET")]
+    public string? CaddyAdmin { get; set; }
+
+    [Required]
+    [ConfigurationKeyName("BASE_DOMAIN")]
+    public string BaseDomain { get; set; } = "localhost";
+
+    [Range(1, 65535)]
+    [ConfigurationKeyName("HTTP_PORT")]
+    public int HttpPort { get; set; } = 80;
+
+    [Range(1, 65535)]
+    [ConfigurationKeyName("HTTPS_PORT")]
+    public int HttpsPort { get; set; } = 443;
+
+    /// <summary>"internal" (Caddy's own CA), "acme" (public certificates) or empty: internal for local base domains.</summary>
+    [ConfigurationKeyName("TLS_ISSUER")]
+    public string? TlsIssuer { get; set; }
+
+    [Range(1, 3600)]
+    [ConfigurationKeyName("RESYNC_SECONDS")]
+    public int ResyncSeconds { get; set; } = 30;
+
+    [Range(1, 3600)]
+    [ConfigurationKeyName("HEALTH_DEADLINE_SECONDS")]
+    public int HealthDeadlineSeconds { get; set; } = 60;
+
+    [Range(100, 10_000_000)]
+    [ConfigurationKeyName("LOG_RETENTION_LINES")]
+    public int LogRetentionLines { get; set; } = 10_000;
+
+    [Range(1, 16)]
+    [ConfigurationKeyName("RECONCILE_WORKERS")]
+    public int Workers { get; set; } = 4;
+
+    public string CaddyAdminEndpoint => string.IsNullOrWhiteSpace(CaddyAdmin) ? Path.Combine(DataDir, "run", "caddy-admin.sock") : CaddyAdmin;
+
+    public string MasterKeyFile => Path.Combine(DataDir, "master.key");
+
+    public bool InternalTls => TlsIssuer switch
+    {
+        "internal" => true,
+        "acme" => false,
+        _ => BaseDomain == "localhost" || BaseDomain.EndsWith(".localhost", StringComparison.Ordinal) ||
+             BaseDomain.EndsWith(".local", StringComparison.Ordinal) || BaseDomain.EndsWith(".internal", StringComparison.Ordinal) ||
+             BaseDomain.EndsWith(".test", StringComparison.Ordinal),
+    };
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PersonalCloud.Contracts.Hosting;
+using PersonalCloud.Contracts.Secrets;
+using PersonalCloud.Reconciler.Apps;
+using PersonalCloud.Reconciler.Containers;
+using PersonalCloud.Reconciler.Desired;
+using PersonalCloud.Reconciler.Health;
+using PersonalCloud.Reconciler.Logs;
+using PersonalCloud.Reconciler.Loop;
+using PersonalCloud.Reconciler.Routing;
+using PersonalCloud.Reconciler.Status;
+using PersonalCloud.Reconciler.Triggers;
+
+namespace PersonalCloud.Reconciler.Hosting;
+
+public static class ReconcilerServices
+{
+    public static IServiceCollection AddReconciler(this IServiceCollection services, IConfiguration configuration)
+    {
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+        services.AddOptions<ReconcilerOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(
+            DatabaseConnectionString.Normalize(sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.DatabaseUrl)).Build());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
+            return new SecretBox(MasterKey.Load(options.MasterKey, options.MasterKeyFile));
+        });
+
+        services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
+        services.AddSingleton<ICaddyAdmin>(sp => new CaddyAdminClient(sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.CaddyAdminEndpoint));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
+            return new RoutingSettings(options.HttpPort, options.HttpsPort, options.InternalTls);
+        });
+        services.AddSingleton<RouteTable>();
+        services.AddSingleton<HttpProbe>();
+        services.AddSingleton<DesiredStateReader>();
+        services.AddSingleton<StatusWriter>();
+        services.AddSingleton<LogSink>();
+        services.AddSingleton<AppReconciler>();
+        services.AddSingleton<WorkQueue>();
+
+        services.AddSingleton<PeriodicResync>();
+        services.AddHostedService(sp => sp.GetRequiredService<PeriodicResync>());
+        services.AddHostedService<DesiredStateListener>();
+        services.AddHostedService<ContainerEventsWatcher>();
+        services.AddHostedService<ReconcileWorker>();
+        services.AddHostedService<HealthMonitor>();
+        services.AddHostedService<LogCollector>();
+        return services;
+    }
+
+    /// <summary>Plain console by default; PCLOUD_LOG_FORMAT=json gives one JSON object per line with app id, release id and action as fields.</summary>
+    public static ILoggingBuilder AddReconcilerConsole(this ILoggingBuilder logging, IConfiguration configuration)
+    {
+        logging.ClearProviders();
+        if (string.Equals(configuration["LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase))
+            logging.AddJsonConsole(o => o.IncludeScopes = true);
+        else
+            logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; o.ColorBehavior = LoggerColorBehavior.Disabled; });
+        return logging;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+using PersonalCloud.Reconciler.Apps;
+using PersonalCloud.Reconciler.Hosting;
+
+namespace PersonalCloud.Reconciler.Loop;
+
+/// <summary>Takes app ids off the queue and reconciles them; the one place errors are caught, turned into backoff.</summary>
+public sealed partial class ReconcileWorker(
+    WorkQueue queue,
+    AppReconciler reconciler,
+    IOptions<ReconcilerOptions> options,
+    ILogger<ReconcileWorker> logger) : BackgroundService
+{
+    private readonly RetryBackoff _backoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), Random.Shared.NextDouble);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(_ => RunAsync(stoppingToken)));
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Guid appId;
+            try
+            {
+                appId = await queue.TakeAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                switch (await reconciler.ReconcileAsync(appId, stoppingToken))
+                {
+                    case ReconcileResult.RequeueAfter r:
+                        _backoff.Reset(appId);
+                        queue.AddAfter(appId, r.Delay);
+                        break;
+                    case ReconcileResult.Transient t:
+                        var delay = _backoff.NextDelay(appId);
+                        LogRetry(logger, appId, t.Reason, delay);
+                        queue.AddAfter(appId, delay);
+                        break;
+                    default:
+                        _backoff.Reset(appId);
+                        break;
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                var delay = _backoff.NextDelay(appId);
+                LogFailed(logger, e, appId, delay);
+                queue.AddAfter(appId, delay);
+            }
+            finally
+            {
+                queue.Done(appId);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: {Reason}; retrying in {Delay}")]
+    private static partial void LogRetry(ILogger logger, Guid appId, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "App {AppId}: reconcile failed; retrying in {Delay}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, Guid appId, TimeSpan delay);
+}
