@@ -21,8 +21,8 @@ public static partial class ValidationRules
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
     private static partial Regex EnvKey();
 
-    // name[:tag][@digest], with an optional registry host and path components (Docker reference grammar, simplified).
-    [GeneratedRegex(@"^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$|^sha256:[a-f0-9]{64}$")]
+    // [registry/]name[:tag][@digest]; as in Docker, a first component is a registry only with a '.', a ':' or 'localhost'.
+    [GeneratedRegex(@"^(?:(?:[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+(?::[0-9]+)?|localhost(?::[0-9]+)?|[a-zA-Z0-9-]+:[0-9]+)/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$|^sha256:[a-f0-9]{64}$")]
     private static partial Regex ImageReference();
 
     public static string? AppName(string? name)

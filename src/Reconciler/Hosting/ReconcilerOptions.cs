@@ -36,6 +36,12 @@ public sealed class ReconcilerOptions
     [ConfigurationKeyName("TLS_ISSUER")]
     public string? TlsIssuer { get; set; }
 
+    /// <summary>Names this platform on the Docker engine (a label on everything it creates); it never touches other instances' containers.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$")]
+    [ConfigurationKeyName("INSTANCE")]
+    public string Instance { get; set; } = "default";
+
     [Range(1, 3600)]
     [ConfigurationKeyName("RESYNC_SECONDS")]
     public int ResyncSeconds { get; set; } = 30;

@@ -31,7 +31,8 @@ public static class ReconcilerServices
             return new SecretBox(MasterKey.Load(options.MasterKey, options.MasterKeyFile));
         });
 
-        services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
+        services.AddSingleton<IContainerRuntime>(sp => new DockerContainerRuntime(
+            sp.GetRequiredService<ILogger<DockerContainerRuntime>>(), sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.Instance));
         services.AddSingleton<ICaddyAdmin>(sp => new CaddyAdminClient(sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.CaddyAdminEndpoint));
         services.AddSingleton(sp =>
         {

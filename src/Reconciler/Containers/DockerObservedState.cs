@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using Docker.DotNet.Models;
+using PersonalCloud.Contracts.Labels;
+
+namespace PersonalCloud.Reconciler.Containers;
+
+/// <summary>Reads the engine's responses back into observed state, through the labels the platform stamped.</summary>
+public static class DockerObservedState
+{
+    /// <summary>Null when the app id label is missing or unreadable: such a container is not the platform's to judge.</summary>
+    public static ObservedContainer? ToObserved(ContainerListResponse container)
+    {
+        var labels = container.Labels;
+        if (ParseGuid(labels, ContainerLabels.AppId) is not { } appId)
+        {
+            return null;
+        }
+
+        // Only the app network is attached, so the first address is the one traffic goes to.
+        var ip = container.NetworkSettings?.Networks?.Values
+            .Select(n => n.IPAddress)
+            .FirstOrDefault(a => !string.IsNullOrEmpty(a));
+        var created = container.Created.Kind == DateTimeKind.Local
+            ? container.Created.ToUniversalTime()
+            : DateTime.SpecifyKind(container.Created, DateTimeKind.Utc);
+        return new ObservedContainer(
+            container.ID,
+            container.Names?.FirstOrDefault()?.TrimStart('/') ?? container.ID,
+            appId,
+            ParseGuid(labels, ContainerLabels.ReleaseId),
+            labels.TryGetValue(ContainerLabels.SpecHash, out var hash) ? hash : string.Empty,
+            ParseState(container.State),
+            ParseExitCode(container.Status),
+            ip,
+            new DateTimeOffset(created));
+    }
+
+    public static ContainerEvent? ToEvent(Message message)
+    {
+        var attributes = message.Actor?.Attributes;
+        if (message.Actor?.ID is not { } id || ParseGuid(attributes, ContainerLabels.AppId) is not { } appId)
+        {
+            return null;
+        }
+
+        // "exec_start: <command>" carries a command line, which may hold a secret: keep the verb only.
+        var action = message.Action ?? string.Empty;
+        var colon = action.IndexOf(':', StringComparison.Ordinal);
+        if (action.StartsWith("exec_", StringComparison.Ordinal) && colon > 0)
+        {
+            action = action[..colon];
+        }
+
+        return new ContainerEvent(appId, id, action);
+    }
+
+    public static IReadOnlyList<int> ExposedTcpPorts(ImageInspectResponse image) =>
+        (image.Config?.ExposedPorts?.Keys ?? [])
+            .Select(ParseTcpPort)
+            .OfType<int>()
+            .Distinct()
+            .Order()
+            .ToList();
+
+    public static ContainerState ParseState(string? state) => state switch
+    {
+        "created" => ContainerState.Created,
+        "running" => ContainerState.Running,
+        "restarting" => ContainerState.Restarting,
+        "paused" => ContainerState.Paused,
+        "exited" => ContainerState.Exited,
+        "dead" => ContainerState.Dead,
+        "removing" => ContainerState.Removing,
+        _ => ContainerState.Unknown,
+    };
+
+    /// <summary>The list endpoint has no exit code field; its status reads "Exited (137) 5 seconds ago".</summary>
+    public static int? ParseExitCode(string? status)
+    {
+        if (status is null || !status.StartsWith("Exited (", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var close = status.IndexOf(')', StringComparison.Ordinal);
+        return close > 8 && int.TryParse(status.AsSpan(8, close - 8), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code)
+            ? code
+            : null;
+    }
+
+    public static Guid? ParseGuid(IDictionary<string, string>? labels, string key) =>
+        labels is not null && labels.TryGetValue(key, out var value) && Guid.TryParse(value, out var guid) ? guid : null;
+
+    /// <summary>The engine's {"message": "..."} error body, or the raw body when it is not that shape.</summary>
+    public static string ErrorMessage(string? responseBody)
+    {
+        if (string.IsNullOrWhiteSpace(responseBody))
+        {
+            return "no reason given";
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(responseBody);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("message", out var message)
+                && message.ValueKind == JsonValueKind.String)
+            {
+                return message.GetString() ?? responseBody.Trim();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the raw body is the best reason there is.
+        }
+
+        return responseBody.Trim();
+    }
+
+    private static int? ParseTcpPort(string exposed)
+    {
+        var parts = exposed.Split('/');
+        var tcp = parts.Length == 1 || string.Equals(parts[1], "tcp", StringComparison.OrdinalIgnoreCase);
+        return tcp && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net.Http.Headers;
+using Docker.DotNet;
+using PersonalCloud.Integration.Tests.Support;
+
+namespace PersonalCloud.Integration.Tests.Platform;
+
+/// <summary>
+/// Starts the whole platform once per run, the way run.sh does: a private Postgres cluster and Caddy through the
+/// project's scripts, then the ControlPlane and the Reconciler from their built dlls. Leftovers of a killed run
+/// (processes, containers, networks of this instance) are removed first.
+/// </summary>
+[SetUpFixture]
+public sealed class PlatformFixture
+{
+    public const string Instance = "integration-tests";
+    public const string BaseDomain = "localhost";
+    private static PlatformFixture? _current;
+    private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
+    private PlatformProcess? _controlPlane;
+    private PlatformProcess? _reconciler;
+
+    public static PlatformFixture Current => _current ?? throw new InvalidOperationException("The platform fixture has not started.");
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "pcloud-integration");
+
+    public int ApiPort { get; } = 18391;
+
+    public int HttpPort { get; } = 18091;
+
+    public int HttpsPort { get; } = 18491;
+
+    public int PostgresPort { get; } = 55491;
+
+    public string DatabaseUrl { get; private set; } = "";
+
+    public string ApiToken { get; private set; } = "";
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public DockerClient Docker { get; private set; } = null!;
+
+    public string HelloImage { get; private set; } = "";
+
+    public PlatformProcess ReconcilerProcess => _reconciler!;
+
+    public string PostgresDataDir => Path.Combine(DataDir, "postgres");
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        Docker = Reconciler.Containers.DockerContainerRuntime.CreateClient(Reconciler.Containers.DockerContainerRuntime.DefaultEndpoint);
+        _environment["PCLOUD_DATA_DIR"] = DataDir;
+        _environment["PCLOUD_API_PORT"] = ApiPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _environment["PCLOUD_HTTP_PORT"] = HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _environment["PCLOUD_HTTPS_PORT"] = HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _environment["PCLOUD_PG_PORT"] = PostgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _environment["PCLOUD_BASE_DOMAIN"] = BaseDomain;
+        _environment["PCLOUD_INSTANCE"] = Instance;
+        _environment["PCLOUD_CADDY_ADMIN_SOCKET"] = Path.Combine(DataDir, "run", "caddy-admin.sock");
+        _environment["PCLOUD_RESYNC_SECONDS"] = "5";
+        _environment["PCLOUD_DATABASE_URL"] = "";
+
+        await RemoveLeftoversAsync();
+        HelloImage = await TestImages.BuildHelloAsync(Docker, CancellationToken.None);
+
+        var postgres = await ShellScript.RunAsync(RepoPaths.Script("start-postgres.sh"), _environment, TimeSpan.FromMinutes(2));
+        DatabaseUrl = postgres.Split('\n').Single(l => l.StartsWith("PCLOUD_DATABASE_URL=", StringComparison.Ordinal))["PCLOUD_DATABASE_URL=".Length..].Trim();
+        _environment["PCLOUD_DATABASE_URL"] = DatabaseUrl;
+        await ShellScript.RunAsync(RepoPaths.Script("start-caddy.sh"), _environment, TimeSpan.FromMinutes(1));
+
+        Directory.CreateDirectory(Path.Combine(DataDir, "logs"));
+        _controlPlane = PlatformProcess.Start(RepoPaths.ControlPlaneDll,
+            new Dictionary<string, string>(_environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ApiPort}" },
+            Path.Combine(DataDir, "logs", "controlplane.log"));
+        Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}") };
+        await Eventually.UntilAsync(async () => (await Api.GetAsync("/healthz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60),
+            "the ControlPlane answers /healthz");
+
+        // No PCLOUD_API_TOKEN was given: the ControlPlane generated one into the data directory.
+        ApiToken = (await File.ReadAllTextAsync(Path.Combine(DataDir, "api-token"))).Trim();
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
+
+        StartReconciler();
+        _current = this;
+    }
+
+    public void StartReconciler() =>
+        _reconciler = PlatformProcess.Start(RepoPaths.ReconcilerDll, _environment, Path.Combine(DataDir, "logs", "reconciler.log"));
+
+    public Task StopReconcilerAsync() => _reconciler!.StopAsync(TimeSpan.FromSeconds(15));
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_reconciler is not null)
+            await _reconciler.DisposeAsync();
+        if (_controlPlane is not null)
+            await _controlPlane.DisposeAsync();
+        Api?.Dispose();
+        await StopServicesAsync();
+        await TestCleanup.RemoveInstanceAsync(Docker, Instance);
+        Docker.Dispose();
+        _current = null;
+    }
+
+    private async Task RemoveLeftoversAsync()
+    {
+        await StopServicesAsync();
+        await TestCleanup.RemoveInstanceAsync(Docker, Instance);
+        if (Directory.Exists(DataDir))
+            Directory.Delete(DataDir, recursive: true);
+    }
+
+    private async Task StopServicesAsync()
+    {
+        if (!Directory.Exists(DataDir))
+            return;
+        await ShellScript.RunAsync(RepoPaths.Script("stop-caddy.sh"), _environment, TimeSpan.FromSeconds(30));
+        await ShellScript.RunAsync(RepoPaths.Script("stop-postgres.sh"), _environment, TimeSpan.FromSeconds(60));
+    }
+}
