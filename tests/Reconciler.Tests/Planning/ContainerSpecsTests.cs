@@ -1,0 +1,40 @@
+using PersonalCloud.Reconciler.Containers;
+using static PersonalCloud.Reconciler.Tests.Planning.PlannerScenario;
+
+namespace PersonalCloud.Reconciler.Tests.Planning;
+
+public sealed class ContainerSpecsTests
+{
+    [Test]
+    public void Build_SameInput_GivesTheSameHash() => Spec(DesiredWith()).SpecHash.Should().Be(Spec(DesiredWith()).SpecHash);
+
+    [Test]
+    public void Build_ChangedEnvValue_ChangesTheHash()
+    {
+        var changed = DesiredWith() with { Environment = new Dictionary<string, string> { ["GREETING"] = "bye" } };
+        Spec(changed).SpecHash.Should().NotBe(Spec(DesiredWith()).SpecHash);
+    }
+
+    [Test]
+    public void Build_Restart_ChangesTheHash() =>
+        Spec(DesiredWith() with { RestartGeneration = 1 }).SpecHash.Should().NotBe(Spec(DesiredWith()).SpecHash);
+
+    [Test]
+    public void Build_NewDomain_KeepsTheHash() =>
+        Spec(DesiredWith(domains: ["www.example.com"])).SpecHash.Should().Be(Spec(DesiredWith()).SpecHash);
+
+    [Test]
+    public void Build_HashNeverContainsAnEnvValue()
+    {
+        var spec = Spec(DesiredWith());
+        spec.SpecHash.Should().MatchRegex("^[0-9a-f]{64}$");
+        spec.Name.Should().StartWith("pcloud-hello-").And.NotContain("hi");
+    }
+
+    [TestCase(null, new int[0], 8080)]
+    [TestCase(null, new[] { 3000 }, 3000)]
+    [TestCase(null, new[] { 80, 443 }, 8080)]
+    [TestCase(9000, new[] { 3000 }, 9000)]
+    public void ResolvePort_UsesRequestedThenOnlyExposedThen8080(int? requested, int[] exposed, int expected) =>
+        ContainerSpecs.ResolvePort(requested, new ResolvedImage("x", "sha256:x", exposed)).Should().Be(expected);
+}
