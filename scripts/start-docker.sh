@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Makes sure a Docker daemon answers on /var/run/docker.sock. Reuses a running one;
+# otherwise starts dockerd in its own session so it outlives this script and a
+# Ctrl-C of run.sh (apps keep running when the platform stops).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+DOCKER_SOCK=/var/run/docker.sock
+DOCKER_PIDFILE=/var/run/docker.pid
+DOCKER_DAEMON_JSON=/etc/docker/daemon.json
+DOCKER_DEFAULTS='{"live-restore":true,"log-driver":"json-file","log-opts":{"max-size":"10m","max-file":"3"}}'
+
+docker_answers() {
+  timeout 5 docker -H "unix://$DOCKER_SOCK" version >/dev/null 2>&1
+}
+
+remove_stale_pidfile() {
+  if [[ -e $DOCKER_PIDFILE ]] && ! pcloud_pid_alive "$DOCKER_PIDFILE"; then
+    pcloud_log "docker: removing stale $DOCKER_PIDFILE"
+    rm -f "$DOCKER_PIDFILE"
+  fi
+}
+
+# Adds our defaults to daemon.json; settings already in the file win.
+write_daemon_json() {
+  mkdir -p "$(dirname "$DOCKER_DAEMON_JSON")"
+  if [[ ! -s $DOCKER_DAEMON_JSON ]]; then
+    jq . <<<"$DOCKER_DEFAULTS" >"$DOCKER_DAEMON_JSON"
+    pcloud_log "docker: wrote $DOCKER_DAEMON_JSON"
+    return 0
+  fi
+  local merged
+  merged=$(jq --argjson defaults "$DOCKER_DEFAULTS" '$defaults * .' "$DOCKER_DAEMON_JSON") ||
+    pcloud_die "docker: $DOCKER_DAEMON_JSON is not valid JSON"
+  if [[ $merged != "$(jq . "$DOCKER_DAEMON_JSON")" ]]; then
+    printf '%s\n' "$merged" >"$DOCKER_DAEMON_JSON"
+    pcloud_log "docker: merged platform defaults into $DOCKER_DAEMON_JSON"
+  fi
+}
+
+start_dockerd() {
+  pcloud_ensure_dirs
+  local log=$PCLOUD_DATA_DIR/logs/dockerd.log
+  pcloud_log "docker: starting dockerd (log: $log)"
+  setsid nohup dockerd >>"$log" 2>&1 </dev/null &
+  if ! pcloud_wait_until 60 "dockerd to answer on $DOCKER_SOCK" docker_answers; then
+    tail -n 20 "$log" >&2 || true
+    pcloud_die "docker: dockerd did not start"
+  fi
+}
+
+main() {
+  command -v dockerd >/dev/null || pcloud_die "docker: dockerd not installed (run scripts/install-packages.sh)"
+  if docker_answers; then
+    pcloud_log "docker: reusing the daemon on $DOCKER_SOCK"
+    return 0
+  fi
+  remove_stale_pidfile
+  write_daemon_json
+  start_dockerd
+  pcloud_log "docker: daemon ready (server $(docker version -f '{{.Server.Version}}' 2>/dev/null))"
+}
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi
