@@ -11,6 +11,7 @@ PCLOUD_PACKAGES=(
   postgresql
   caddy
   busybox-static
+  git
   jq
   curl
   wrk

@@ -20,6 +20,7 @@ app.UseAuthorization();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapPlatformHealth();
+app.MapTlsAsk();
 app.MapGroup("/api")
     .RequireAuthorization()
     .MapApps()

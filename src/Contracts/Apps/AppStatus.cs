@@ -7,7 +7,24 @@ public static class AppStatus
     public const string Deploying = "deploying";
     public const string Running = "running";
     public const string Failed = "failed";
+    public const string CrashLooping = "crash-looping";
     public const string Deleting = "deleting";
+}
+
+/// <summary>Why a release was made.</summary>
+public static class ReleaseReasons
+{
+    public const string Deploy = "deploy";
+    public const string EnvChange = "env";
+    public const string Rollback = "rollback";
+}
+
+/// <summary>Where a release's image comes from.</summary>
+public static class ReleaseSources
+{
+    public const string Image = "image";
+    public const string Archive = "archive";
+    public const string Git = "git";
 }
 
 /// <summary>Lifecycle of one release.</summary>
@@ -17,6 +34,9 @@ public static class ReleaseStatus
     public const string Active = "active";
     public const string Superseded = "superseded";
     public const string Failed = "failed";
+
+    /// <summary>A newer deploy won before this one went live.</summary>
+    public const string Cancelled = "cancelled";
 }
 
 /// <summary>Security profiles a container can run under.</summary>

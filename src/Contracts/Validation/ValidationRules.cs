@@ -86,6 +86,28 @@ public static partial class ValidationRules
         return null;
     }
 
+    [GeneratedRegex("^[A-Za-z0-9._/-]{1,200}$")]
+    private static partial Regex GitRefName();
+
+    /// <summary>A repository the reconciler can clone: file://, http(s):// or git:// (no options smuggled in as URLs).</summary>
+    public static string? GitUrl(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+            return "A git URL is required.";
+        if (url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("file" or "http" or "https" or "git"))
+            return "A git URL is an absolute file://, http://, https:// or git:// URL.";
+        return null;
+    }
+
+    public static string? GitRef(string? reference)
+    {
+        if (reference is null)
+            return null;
+        if (!GitRefName().IsMatch(reference) || reference.StartsWith('-') || reference.Contains("..", StringComparison.Ordinal))
+            return "A git ref is a branch, tag or commit name of letters, digits, '.', '_', '/' and '-'.";
+        return null;
+    }
+
     public static string? HealthPath(string? path)
     {
         if (path is null)
@@ -97,6 +119,10 @@ public static partial class ValidationRules
 
     public static string? HealthInterval(int? seconds) =>
         seconds is null or (>= 1 and <= 3600) ? null : "A health-check interval is between 1 and 3600 seconds.";
+
+    /// <summary>A whole-number setting within bounds; null (not given) is valid.</summary>
+    public static string? Between(int? value, int min, int max, string what) =>
+        value is null || (value >= min && value <= max) ? null : $"{what} is between {min} and {max}.";
 
     public static string? MemoryMb(int? mb) =>
         mb is null or (>= 16 and <= 65536) ? null : "A memory limit is between 16 and 65536 MB.";

@@ -24,7 +24,9 @@ public sealed class AppResponses(Microsoft.Extensions.Options.IOptions<ControlPl
         row.LastError,
         new AppLimitsResponse(row.MemoryMb, row.Cpus, row.PidsLimit),
         row.SecurityProfile,
-        ReleaseRow.Utc(row.CreatedAt));
+        ReleaseRow.Utc(row.CreatedAt),
+        row.CrashCount,
+        row.LastExitCode);
 
     public string GeneratedHostname(string appName) => $"{appName}.{options.Value.BaseDomain}";
 

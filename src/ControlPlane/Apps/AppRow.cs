@@ -21,5 +21,7 @@ public sealed record AppRow
     public DateTime? LastDeployedAt { get; init; }
     public int RestartCount { get; init; }
     public string? LastError { get; init; }
+    public int CrashCount { get; init; }
+    public int? LastExitCode { get; init; }
     public string[] Domains { get; init; } = [];
 }

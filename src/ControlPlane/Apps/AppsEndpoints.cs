@@ -32,7 +32,13 @@ public static class AppsEndpoints
             .Check("limits.pids", ValidationRules.Pids(request.Limits?.Pids))
             .Check("securityProfile", request.SecurityProfile is null || SecurityProfiles.IsKnown(request.SecurityProfile) ? null : "A security profile is 'default' or 'strict'.")
             .Check("healthCheck.path", ValidationRules.HealthPath(request.HealthCheck?.Path))
-            .Check("healthCheck.intervalSeconds", ValidationRules.HealthInterval(request.HealthCheck?.IntervalSeconds));
+            .Check("healthCheck.intervalSeconds", ValidationRules.HealthInterval(request.HealthCheck?.IntervalSeconds))
+            .Check("healthCheck.timeoutSeconds", ValidationRules.Between(request.HealthCheck?.TimeoutSeconds, 1, 60, "A health-check timeout"))
+            .Check("healthCheck.healthyThreshold", ValidationRules.Between(request.HealthCheck?.HealthyThreshold, 1, 20, "A healthy threshold"))
+            .Check("healthCheck.unhealthyThreshold", ValidationRules.Between(request.HealthCheck?.UnhealthyThreshold, 1, 100, "An unhealthy threshold"))
+            .Check("healthCheck.deployDeadlineSeconds", ValidationRules.Between(request.HealthCheck?.DeployDeadlineSeconds, 5, 3600, "A deploy deadline"))
+            .Check("rollout.drainSeconds", ValidationRules.Between(request.Rollout?.DrainSeconds, 0, 600, "A drain period"))
+            .Check("rollout.stopTimeoutSeconds", ValidationRules.Between(request.Rollout?.StopTimeoutSeconds, 1, 600, "A stop timeout"));
         if (errors.Any)
             return ProblemTypes.Validation(errors.ToDictionary());
 
@@ -46,8 +52,15 @@ public static class AppsEndpoints
             request.Limits?.Pids ?? AppDefaults.Pids,
             request.SecurityProfile ?? SecurityProfiles.Default,
             responses.GeneratedHostname(request.Name!),
-            request.HealthCheck?.Path ?? AppDefaults.HealthPath,
-            request.HealthCheck?.IntervalSeconds ?? AppDefaults.HealthIntervalSeconds,
+            new NewHealthCheck(
+                request.HealthCheck?.Path ?? AppDefaults.HealthPath,
+                request.HealthCheck?.IntervalSeconds ?? AppDefaults.HealthIntervalSeconds,
+                request.HealthCheck?.TimeoutSeconds ?? AppDefaults.HealthTimeoutSeconds,
+                request.HealthCheck?.HealthyThreshold ?? AppDefaults.HealthyThreshold,
+                request.HealthCheck?.UnhealthyThreshold ?? AppDefaults.UnhealthyThreshold,
+                request.HealthCheck?.DeployDeadlineSeconds ?? AppDefaults.DeployDeadlineSeconds),
+            request.Rollout?.DrainSeconds ?? AppDefaults.DrainSeconds,
+            request.Rollout?.StopTimeoutSeconds ?? AppDefaults.StopTimeoutSeconds,
             time.GetUtcNow());
 
         switch (await store.CreateAsync(app, ct))
@@ -59,7 +72,7 @@ public static class AppsEndpoints
         }
 
         if (request.Image is not null)
-            await releases.CreateAsync(app.Id, request.Image, ct);
+            await releases.CreateAsync(app.Id, ReleaseSource.FromImage(request.Image), ct);
 
         var row = (await store.GetAsync(app.Id, ct))!;
         return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, null));

@@ -6,7 +6,9 @@ using PersonalCloud.ControlPlane.Releases;
 namespace PersonalCloud.ControlPlane.Apps;
 
 public sealed record NewApp(Guid Id, string Name, string? Image, int? Port, int MemoryMb, double Cpus, int Pids,
-    string SecurityProfile, string GeneratedHostname, string HealthPath, int HealthIntervalSeconds, DateTimeOffset CreatedAt);
+    string SecurityProfile, string GeneratedHostname, NewHealthCheck Health, int DrainSeconds, int StopTimeoutSeconds, DateTimeOffset CreatedAt);
+
+public sealed record NewHealthCheck(string Path, int IntervalSeconds, int TimeoutSeconds, int HealthyThreshold, int UnhealthyThreshold, int DeployDeadlineSeconds);
 
 public enum CreateAppOutcome
 {
@@ -22,7 +24,7 @@ public sealed class AppsStore(NpgsqlDataSource db)
         """
         SELECT a.id, a.name, a.image, a.port, a.memory_mb, a.cpus, a.pids_limit, a.security_profile, a.generated_hostname,
                a.created_at, a.generation, a.status, a.observed_generation, a.current_release_id, a.desired_release_id,
-               a.last_deployed_at, a.restart_count, a.last_error,
+               a.last_deployed_at, a.restart_count, a.last_error, a.crash_count, a.last_exit_code,
                COALESCE((SELECT array_agg(d.hostname ORDER BY d.hostname) FROM domains d WHERE d.app_id = a.id), '{}') AS domains
         FROM apps a
         """;
@@ -61,18 +63,31 @@ public sealed class AppsStore(NpgsqlDataSource db)
 
         var inserted = await connection.ExecuteAsync(
             """
-            INSERT INTO apps (id, owner_id, name, image, port, memory_mb, cpus, pids_limit, security_profile, generated_hostname, created_at)
-            VALUES (@Id, @Owner, @Name, @Image, @Port, @MemoryMb, @Cpus, @Pids, @SecurityProfile, @GeneratedHostname, @CreatedAt)
+            INSERT INTO apps (id, owner_id, name, image, port, memory_mb, cpus, pids_limit, security_profile, generated_hostname, created_at,
+                              drain_seconds, stop_timeout_seconds)
+            VALUES (@Id, @Owner, @Name, @Image, @Port, @MemoryMb, @Cpus, @Pids, @SecurityProfile, @GeneratedHostname, @CreatedAt,
+                    @DrainSeconds, @StopTimeoutSeconds)
             ON CONFLICT DO NOTHING
             """,
-            new { app.Id, Owner = Hosting.AppDefaults.OwnerId, app.Name, app.Image, app.Port, app.MemoryMb, app.Cpus, app.Pids, app.SecurityProfile, app.GeneratedHostname, app.CreatedAt },
+            new
+            {
+                app.Id, Owner = Hosting.AppDefaults.OwnerId, app.Name, app.Image, app.Port, app.MemoryMb, app.Cpus, app.Pids, app.SecurityProfile,
+                app.GeneratedHostname, app.CreatedAt, app.DrainSeconds, app.StopTimeoutSeconds,
+            },
             tx);
         if (inserted == 0)
             return CreateAppOutcome.NameTaken;
 
         await connection.ExecuteAsync(
-            "INSERT INTO health_checks (id, app_id, path, interval_seconds) VALUES (@id, @appId, @path, @interval)",
-            new { id = Guid.CreateVersion7(), appId = app.Id, path = app.HealthPath, interval = app.HealthIntervalSeconds },
+            """
+            INSERT INTO health_checks (id, app_id, path, interval_seconds, timeout_seconds, healthy_threshold, unhealthy_threshold, deploy_deadline_seconds)
+            VALUES (@id, @appId, @Path, @IntervalSeconds, @TimeoutSeconds, @HealthyThreshold, @UnhealthyThreshold, @DeployDeadlineSeconds)
+            """,
+            new
+            {
+                id = Guid.CreateVersion7(), appId = app.Id, app.Health.Path, app.Health.IntervalSeconds, app.Health.TimeoutSeconds,
+                app.Health.HealthyThreshold, app.Health.UnhealthyThreshold, app.Health.DeployDeadlineSeconds,
+            },
             tx);
         await DesiredStateChanges.NotifyAsync(connection, tx, app.Id);
         await tx.CommitAsync(ct);
@@ -97,9 +112,13 @@ public sealed class AppsStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        // A restart gives a failed release another chance.
+        // A restart restarts what serves: when the newest release failed, the one still running is what restarts.
         await connection.ExecuteAsync(
-            "UPDATE releases SET status = 'pending', failure_reason = NULL WHERE status = 'failed' AND id = (SELECT desired_release_id FROM apps WHERE id = @id)",
+            """
+            UPDATE apps SET desired_release_id = current_release_id
+            WHERE id = @id AND current_release_id IS NOT NULL
+              AND (SELECT status FROM releases WHERE releases.id = apps.desired_release_id) = 'failed'
+            """,
             new { id }, tx);
         var generation = await DesiredStateChanges.BumpAsync(connection, tx, id, restart: true);
         await tx.CommitAsync(ct);

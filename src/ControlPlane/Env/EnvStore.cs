@@ -40,7 +40,9 @@ public sealed class EnvStore(NpgsqlDataSource db, SecretBox secrets, TimeProvide
                 tx);
         }
 
-        var generation = await DesiredStateChanges.BumpAsync(connection, tx, appId);
+        // A deployed app gets a new release carrying the new env; one never deployed just keeps the values for later.
+        var release = await Releases.ReleaseSnapshots.InsertFromDesiredAsync(connection, tx, appId, Contracts.Apps.ReleaseReasons.EnvChange, now);
+        var generation = release?.Generation ?? await DesiredStateChanges.BumpAsync(connection, tx, appId);
         if (generation is null)
             return null;
         await tx.CommitAsync(ct);

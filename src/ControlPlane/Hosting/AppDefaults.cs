@@ -8,5 +8,11 @@ public static class AppDefaults
     public const int Pids = 256;
     public const string HealthPath = "/";
     public const int HealthIntervalSeconds = 10;
+    public const int HealthTimeoutSeconds = 2;
+    public const int HealthyThreshold = 1;
+    public const int UnhealthyThreshold = 3;
+    public const int DeployDeadlineSeconds = 60;
+    public const int DrainSeconds = 3;
+    public const int StopTimeoutSeconds = 10;
     public const string OwnerId = "owner";
 }

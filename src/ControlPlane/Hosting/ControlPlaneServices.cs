@@ -44,6 +44,7 @@ public static class ControlPlaneServices
         services.AddSingleton<ReleasesStore>();
         services.AddSingleton<EnvStore>();
         services.AddSingleton<DomainsStore>();
+        services.AddSingleton<ServedHostnames>();
         services.AddSingleton<LogsStore>();
         services.AddSingleton<HealthStore>();
 

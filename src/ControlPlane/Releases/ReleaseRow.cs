@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PersonalCloud.Contracts.Api;
 
 namespace PersonalCloud.ControlPlane.Releases;
@@ -14,10 +15,26 @@ public sealed record ReleaseRow
     public DateTime CreatedAt { get; init; }
     public DateTime? DeployedAt { get; init; }
     public DateTime? RolledBackAt { get; init; }
+    public string SourceKind { get; init; } = "image";
+    public string? GitUrl { get; init; }
+    public string? GitRef { get; init; }
+    public string Reason { get; init; } = "deploy";
+    public Guid? SourceReleaseId { get; init; }
+    public string EnvSnapshot { get; init; } = "{}";
+    public DateTime? StartedAt { get; init; }
+    public DateTime? HealthyAt { get; init; }
+    public DateTime? FailedAt { get; init; }
+
+    /// <summary>The names in the env snapshot; values stay sealed.</summary>
+    public IReadOnlyList<string> EnvKeys() =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(EnvSnapshot)?.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
 
     public ReleaseResponse ToResponse() => new(
         Id, AppId, Image, ImageDigest, Port, Status, FailureReason,
-        Utc(CreatedAt), DeployedAt is { } d ? Utc(d) : null, RolledBackAt is { } r ? Utc(r) : null);
+        Utc(CreatedAt), Utc(DeployedAt), Utc(RolledBackAt),
+        SourceKind, Reason, SourceReleaseId, EnvKeys(), Utc(StartedAt), Utc(HealthyAt), Utc(FailedAt));
 
     internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    internal static DateTimeOffset? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
 }

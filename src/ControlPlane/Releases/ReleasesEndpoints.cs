@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PersonalCloud.Contracts.Api;
+using PersonalCloud.Contracts.Apps;
 using PersonalCloud.Contracts.Validation;
 using PersonalCloud.ControlPlane.Apps;
 using PersonalCloud.ControlPlane.Problems;
@@ -11,30 +13,78 @@ public static class ReleasesEndpoints
     public static RouteGroupBuilder MapReleases(this RouteGroupBuilder api)
     {
         var app = api.MapGroup("/apps/{id:guid}").WithTags("Releases");
-        app.MapPost("/deploy", Deploy);
+        // The body is read by hand (JSON or a raw tar.gz): Accepts metadata would make routing answer 415 to a bodiless redeploy.
+        app.MapPost("/deploy", Deploy)
+            .WithDescription("JSON {image} or {git:{url,ref}}; or a tar.gz build context with a Dockerfile as the raw body (application/gzip); no body redeploys the current image.");
         app.MapPost("/restart", Restart);
+        app.MapPost("/rollback", Rollback);
         app.MapGet("/releases", List);
+        app.MapGet("/releases/{releaseId:guid}/build-log", BuildLog);
         return api;
     }
 
     private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Deploy(
-        Guid id, DeployRequest? request, AppsStore apps, ReleasesStore releases, CancellationToken ct)
+        Guid id, HttpRequest http, AppsStore apps, ReleasesStore releases, CancellationToken ct)
     {
         var app = await apps.GetAsync(id, ct);
         if (app is null)
             return ProblemTypes.NotFound("The app");
 
-        // A deploy without an image redeploys the app's current image.
-        var image = request?.Image ?? app.Image;
-        if (ValidationRules.Image(image) is { } error)
-            return ProblemTypes.Validation("image", error);
+        var (source, problem) = await ReadSourceAsync(http, app, ct);
+        if (problem is not null)
+            return problem;
 
-        var created = await releases.CreateAsync(id, image!, ct);
+        var created = await releases.CreateAsync(id, source!, ct);
         if (created is not { } result)
             return ProblemTypes.NotFound("The app");
-        var status = $"/api/apps/{id}";
-        return TypedResults.Accepted(status, new AcceptedResponse(id, result.Generation, status, result.Release.ToResponse()));
+        return Accepted(id, result.Generation, result.Release);
     }
+
+    private static async Task<(ReleaseSource? Source, ValidationProblem? Problem)> ReadSourceAsync(HttpRequest http, AppRow app, CancellationToken ct)
+    {
+        var contentType = http.ContentType?.Split(';')[0].Trim() ?? "";
+        if (SourceArchive.ContentTypes.Contains(contentType))
+        {
+            var (archive, error) = await SourceArchive.ReadAsync(http.Body, ct);
+            return error is null
+                ? (new ReleaseSource(ReleaseSources.Archive, BuildTag(app), Archive: archive), null)
+                : (null, ProblemTypes.Validation("body", error));
+        }
+
+        DeployRequest? request = null;
+        if (http.ContentLength is > 0 || http.Headers.TransferEncoding.Count > 0)
+        {
+            if (!http.HasJsonContentType())
+                return (null, ProblemTypes.Validation("body", "Send JSON {\"image\": ...} or {\"git\": {...}}, or a tar.gz build context as application/gzip."));
+            try
+            {
+                request = await http.ReadFromJsonAsync<DeployRequest>(ct);
+            }
+            catch (JsonException e)
+            {
+                return (null, ProblemTypes.Validation("body", "The body is not valid JSON: " + e.Message));
+            }
+        }
+
+        if (request?.Git is { } git)
+        {
+            var errors = new ValidationErrors()
+                .Check("git.url", ValidationRules.GitUrl(git.Url))
+                .Check("git.ref", ValidationRules.GitRef(git.Ref))
+                .Check("image", request.Image is null ? null : "Give either an image or a git source, not both.");
+            return errors.Any
+                ? (null, ProblemTypes.Validation(errors.ToDictionary()))
+                : (new ReleaseSource(ReleaseSources.Git, BuildTag(app), git.Url, git.Ref), null);
+        }
+
+        // A deploy without an image redeploys the app's current image.
+        var image = request?.Image ?? app.Image;
+        return ValidationRules.Image(image) is { } imageError
+            ? (null, ProblemTypes.Validation("image", imageError))
+            : (ReleaseSource.FromImage(image!), null);
+    }
+
+    private static string BuildTag(AppRow app) => $"pcloud-build/{app.Name}:{Guid.NewGuid():N}"[..^20];
 
     private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Restart(Guid id, AppsStore apps, CancellationToken ct)
     {
@@ -45,10 +95,21 @@ public static class ReleasesEndpoints
             return ProblemTypes.Conflict("Nothing to restart.", "The app has never been deployed.");
 
         var generation = await apps.RequestRestartAsync(id, ct);
-        if (generation is null)
-            return ProblemTypes.NotFound("The app");
-        var status = $"/api/apps/{id}";
-        return TypedResults.Accepted(status, new AcceptedResponse(id, generation.Value, status));
+        return generation is null ? ProblemTypes.NotFound("The app") : Accepted(id, generation.Value, null);
+    }
+
+    private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Rollback(
+        Guid id, RollbackRequest? request, ReleasesStore releases, CancellationToken ct)
+    {
+        var (outcome, release, generation) = await releases.RollbackAsync(id, request?.ReleaseId, ct);
+        return outcome switch
+        {
+            RollbackOutcome.AppNotFound => ProblemTypes.NotFound("The app"),
+            RollbackOutcome.ReleaseNotFound => ProblemTypes.NotFound("The release"),
+            RollbackOutcome.NoEarlierRelease => ProblemTypes.Conflict("Nothing to roll back to.", "No earlier release of this app ever went live."),
+            RollbackOutcome.ReleaseNeverRan => ProblemTypes.Conflict("That release never ran.", "Only a release that went live can be rolled back to."),
+            _ => Accepted(id, generation, release),
+        };
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ReleaseResponse>>, ProblemHttpResult>> List(Guid id, AppsStore apps, ReleasesStore releases, CancellationToken ct)
@@ -57,5 +118,14 @@ public static class ReleasesEndpoints
             return ProblemTypes.NotFound("The app");
         IReadOnlyList<ReleaseResponse> list = (await releases.ListAsync(id, ct)).Select(r => r.ToResponse()).ToList();
         return TypedResults.Ok(list);
+    }
+
+    private static async Task<Results<Ok<string>, ProblemHttpResult>> BuildLog(Guid id, Guid releaseId, ReleasesStore releases, CancellationToken ct) =>
+        await releases.GetBuildLogAsync(id, releaseId, ct) is { } log ? TypedResults.Ok(log) : ProblemTypes.NotFound("The build log");
+
+    private static Accepted<AcceptedResponse> Accepted(Guid appId, long generation, ReleaseRow? release)
+    {
+        var status = $"/api/apps/{appId}";
+        return TypedResults.Accepted(status, new AcceptedResponse(appId, generation, status, release?.ToResponse()));
     }
 }

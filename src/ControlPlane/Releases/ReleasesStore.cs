@@ -1,44 +1,79 @@
 using Dapper;
 using Npgsql;
 using PersonalCloud.Contracts.Apps;
-using PersonalCloud.ControlPlane.Database;
 
 namespace PersonalCloud.ControlPlane.Releases;
 
-/// <summary>Creates releases (the desired image of an app) and lists their history.</summary>
+public enum RollbackOutcome
+{
+    Created,
+    AppNotFound,
+    NoEarlierRelease,
+    ReleaseNotFound,
+    ReleaseNeverRan,
+}
+
+/// <summary>Creates releases (immutable snapshots of what an app runs) and lists their history.</summary>
 public sealed class ReleasesStore(NpgsqlDataSource db, TimeProvider time)
 {
     internal const string SelectRelease =
-        "SELECT id, app_id, image, image_digest, port, status, failure_reason, created_at, deployed_at, rolled_back_at FROM releases";
+        """
+        SELECT id, app_id, image, image_digest, port, status, failure_reason, created_at, deployed_at, rolled_back_at,
+               source_kind, git_url, git_ref, reason, source_release_id, env_snapshot::text AS env_snapshot, started_at, healthy_at, failed_at
+        FROM releases
+        """;
 
-    /// <summary>Records a new release and makes it the app's desired one. Null when the app is unknown.</summary>
-    public async Task<(ReleaseRow Release, long Generation)?> CreateAsync(Guid appId, string image, CancellationToken ct)
+    /// <summary>Records a new release from an image or source and makes it the app's desired one. Null when the app is unknown.</summary>
+    public async Task<(ReleaseRow Release, long Generation)?> CreateAsync(Guid appId, ReleaseSource source, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var found = await connection.QuerySingleOrDefaultAsync<AppPort>(
-            "SELECT id, port FROM apps WHERE id = @appId FOR UPDATE", new { appId }, tx);
-        if (found is null)
+        var created = await ReleaseSnapshots.InsertAsync(connection, tx, appId, source, ReleaseReasons.Deploy, time.GetUtcNow());
+        if (created is null)
             return null;
-
-        var release = new ReleaseRow
-        {
-            Id = Guid.CreateVersion7(),
-            AppId = appId,
-            Image = image,
-            Port = found.Port,
-            Status = ReleaseStatus.Pending,
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-        };
-        await connection.ExecuteAsync(
-            "INSERT INTO releases (id, app_id, image, port, status, created_at) VALUES (@Id, @AppId, @Image, @Port, @Status, @CreatedAt)",
-            release, tx);
-        await connection.ExecuteAsync(
-            "UPDATE apps SET image = @image, desired_release_id = @id WHERE id = @appId",
-            new { image, id = release.Id, appId }, tx);
-        var generation = await DesiredStateChanges.BumpAsync(connection, tx, appId);
         await tx.CommitAsync(ct);
-        return (release, generation!.Value);
+        return created;
+    }
+
+    /// <summary>
+    /// A new release with an earlier one's image digest and env snapshot (default: the newest release that went live
+    /// before the current one). The app's env vars are restored to that snapshot too, so the next change starts from it.
+    /// </summary>
+    public async Task<(RollbackOutcome Outcome, ReleaseRow? Release, long Generation)> RollbackAsync(Guid appId, Guid? targetId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var current = await connection.QuerySingleOrDefaultAsync<Guid?>(
+            "SELECT current_release_id FROM apps WHERE id = @appId FOR UPDATE", new { appId }, tx);
+        var exists = await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM apps WHERE id = @appId)", new { appId }, tx);
+        if (!exists)
+            return (RollbackOutcome.AppNotFound, null, 0);
+
+        var target = targetId is { } explicitId
+            ? await connection.QuerySingleOrDefaultAsync<ReleaseRow>(SelectRelease + " WHERE id = @explicitId AND app_id = @appId", new { explicitId, appId }, tx)
+            : await connection.QuerySingleOrDefaultAsync<ReleaseRow>(
+                SelectRelease + " WHERE app_id = @appId AND deployed_at IS NOT NULL AND image_digest IS NOT NULL AND id IS DISTINCT FROM @current ORDER BY deployed_at DESC LIMIT 1",
+                new { appId, current }, tx);
+        if (target is null)
+            return (targetId is null ? RollbackOutcome.NoEarlierRelease : RollbackOutcome.ReleaseNotFound, null, 0);
+        if (target.ImageDigest is null || target.DeployedAt is null)
+            return (RollbackOutcome.ReleaseNeverRan, null, 0);
+
+        var now = time.GetUtcNow();
+        await connection.ExecuteAsync("UPDATE releases SET rolled_back_at = @now WHERE id = @current", new { now, current }, tx);
+        await connection.ExecuteAsync("DELETE FROM environment_variables WHERE app_id = @appId", new { appId }, tx);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO environment_variables (id, app_id, key, encrypted_value, created_at, updated_at)
+            SELECT gen_random_uuid(), @appId, kv.key, kv.value, @now, @now FROM jsonb_each_text(@snapshot::jsonb) kv
+            """,
+            new { appId, now, snapshot = target.EnvSnapshot }, tx);
+
+        // The digest, not the tag: a rollback runs exactly the bytes that ran before.
+        var created = await ReleaseSnapshots.InsertAsync(connection, tx, appId, ReleaseSource.FromImage(target.ImageDigest), ReleaseReasons.Rollback, now,
+            sourceReleaseId: target.Id, imageDigest: target.ImageDigest, envSnapshotJson: target.EnvSnapshot);
+        await tx.CommitAsync(ct);
+        return (RollbackOutcome.Created, created!.Value.Release, created.Value.Generation);
     }
 
     public async Task<IReadOnlyList<ReleaseRow>> ListAsync(Guid appId, CancellationToken ct)
@@ -49,9 +84,11 @@ public sealed class ReleasesStore(NpgsqlDataSource db, TimeProvider time)
         return rows.AsList();
     }
 
-    private sealed record AppPort
+    public async Task<string?> GetBuildLogAsync(Guid appId, Guid releaseId, CancellationToken ct)
     {
-        public Guid Id { get; init; }
-        public int? Port { get; init; }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT l.log FROM release_build_logs l JOIN releases r ON r.id = l.release_id WHERE r.app_id = @appId AND l.release_id = @releaseId",
+            new { appId, releaseId }, cancellationToken: ct));
     }
 }

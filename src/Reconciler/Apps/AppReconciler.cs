@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Options;
+using PersonalCloud.Contracts.Apps;
+using PersonalCloud.Reconciler.Builds;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
 using PersonalCloud.Reconciler.Health;
-using PersonalCloud.Reconciler.Hosting;
 using PersonalCloud.Reconciler.Loop;
 using PersonalCloud.Reconciler.Planning;
 using PersonalCloud.Reconciler.Routing;
@@ -10,31 +10,30 @@ using PersonalCloud.Reconciler.Status;
 
 namespace PersonalCloud.Reconciler.Apps;
 
-/// <summary>One pass for one app: read desired state, observe Docker and Caddy, plan (pure), act, write status.</summary>
+/// <summary>One pass for one app: read desired state, observe Docker and the routing table, plan (pure), act, write status.</summary>
 public sealed partial class AppReconciler(
     DesiredStateReader desiredState,
+    IReleaseImages images,
     IContainerRuntime runtime,
     RouteTable routes,
     HttpProbe probe,
+    HealthStreaks streaks,
+    Logs.LogShipper logs,
     StatusWriter status,
     TimeProvider time,
-    IOptions<ReconcilerOptions> options,
     ILogger<AppReconciler> logger)
 {
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
-
     public async Task<ReconcileResult> ReconcileAsync(Guid appId, CancellationToken ct)
     {
         var desired = await desiredState.ReadAsync(appId, ct);
 
         ContainerSpec? spec = null;
         string? imageError = null;
-        if (desired?.Release is { Status: not Contracts.Apps.ReleaseStatus.Failed } release)
+        if (desired?.Release is { Status: not ReleaseStatus.Failed } release)
         {
             try
             {
-                var image = await runtime.EnsureImageAsync(release.Image, ct);
-                spec = ContainerSpecs.Build(desired, release, image);
+                spec = ContainerSpecs.Build(desired, release, await images.ResolveAsync(appId, release, ct));
             }
             catch (ImageUnavailableException e)
             {
@@ -42,21 +41,19 @@ public sealed partial class AppReconciler(
             }
         }
 
-        var observed = await ObserveAsync(appId, spec, desired?.Health, ct);
-        var plan = AppPlanner.Plan(appId, desired, spec, imageError, observed, time.GetUtcNow(), TimeSpan.FromSeconds(options.Value.HealthDeadlineSeconds));
+        var observed = await ObserveAsync(appId, spec, desired?.Release, ct);
+        var plan = AppPlanner.Plan(new PlanInput(appId, desired, spec, imageError, observed, time.GetUtcNow()));
 
         foreach (var action in plan.Actions)
             await ActAsync(appId, action, ct);
 
         if (desired is not null)
-            await status.WriteAsync(appId, desired.Generation, desired.Release?.Id, plan, spec?.ImageId, spec?.Port, ct);
+            await status.WriteAsync(desired, plan, spec, ct);
 
-        if (plan.ContainerExited)
-            return new ReconcileResult.Transient(plan.LastError ?? "container exited");
         return plan.RequeueAfter is { } delay ? new ReconcileResult.RequeueAfter(delay) : ReconcileResult.Done;
     }
 
-    private async Task<ObservedApp> ObserveAsync(Guid appId, ContainerSpec? spec, HealthCheckSpec? health, CancellationToken ct)
+    private async Task<ObservedApp> ObserveAsync(Guid appId, ContainerSpec? spec, DesiredRelease? release, CancellationToken ct)
     {
         var containers = await runtime.ListManagedAsync(appId, ct);
         var networks = await runtime.ListManagedNetworksAsync(ct);
@@ -68,8 +65,13 @@ public sealed partial class AppReconciler(
             .Where(c => c.SpecHash == spec.SpecHash && c.State == ContainerState.Running && c.IpAddress is not null)
             .OrderByDescending(c => c.CreatedAt)
             .FirstOrDefault();
-        if (candidate is not null && spec is not null)
-            healthy = (await probe.CheckAsync(candidate.IpAddress!, spec.Port, health?.Path ?? "/", ct)).Healthy;
+        if (candidate is not null && spec is not null && release is not null)
+        {
+            // Once traffic reaches it, the rollout gate is behind it: the health monitor watches from then on.
+            var routed = route?.Route.Upstreams.Contains($"{candidate.IpAddress}:{spec.Port}") == true;
+            healthy = routed || streaks.Record(candidate.Id, (await probe.CheckAsync(candidate.IpAddress!, spec.Port, release.Health.Path, release.Health.Timeout, ct)).Healthy)
+                >= release.Health.HealthyThreshold;
+        }
 
         return new ObservedApp(containers, networks.Any(n => n.Name == networkName), route, healthy);
     }
@@ -93,7 +95,11 @@ public sealed partial class AppReconciler(
                 await routes.ApplyAsync(appId, null, ct);
                 break;
             case RemoveContainer a:
-                await runtime.StopAndRemoveAsync(a.Container.Id, StopTimeout, ct);
+                // A container that already stopped may have lived too briefly for a follower: keep its output first.
+                if (a.Container.State != ContainerState.Running)
+                    await logs.CatchUpAsync(a.Container, ct);
+                await runtime.StopAndRemoveAsync(a.Container.Id, a.StopTimeout, ct);
+                streaks.Forget(a.Container.Id);
                 break;
             case RemoveNetwork a:
                 await runtime.RemoveNetworkAsync(a.NetworkName, ct);

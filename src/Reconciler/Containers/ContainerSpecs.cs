@@ -17,7 +17,7 @@ public static class ContainerSpecs
 
     public static ContainerSpec Build(DesiredApp app, DesiredRelease release, ResolvedImage image)
     {
-        var port = ResolvePort(app.Port, image);
+        var port = ResolvePort(release.Port, image);
         var network = NetworkName(app.Id);
         var hash = Hash(app, release, image, port, network);
         return new ContainerSpec(
@@ -29,9 +29,9 @@ public static class ContainerSpecs
             hash,
             network,
             port,
-            app.Environment,
-            app.Limits,
-            app.SecurityProfile);
+            release.Environment,
+            release.Limits,
+            release.SecurityProfile);
     }
 
     /// <summary>Any change of what the container runs with changes the hash, and a changed hash means replace.</summary>
@@ -42,12 +42,12 @@ public static class ContainerSpecs
             .Append("image=").Append(image.Id).Append('\n')
             .Append("port=").Append(port).Append('\n')
             .Append("network=").Append(network).Append('\n')
-            .Append("memory=").Append(app.Limits.MemoryBytes).Append('\n')
-            .Append("cpus=").Append(app.Limits.Cpus.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n')
-            .Append("pids=").Append(app.Limits.Pids).Append('\n')
-            .Append("profile=").Append(app.SecurityProfile).Append('\n')
+            .Append("memory=").Append(release.Limits.MemoryBytes).Append('\n')
+            .Append("cpus=").Append(release.Limits.Cpus.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n')
+            .Append("pids=").Append(release.Limits.Pids).Append('\n')
+            .Append("profile=").Append(release.SecurityProfile).Append('\n')
             .Append("restart=").Append(app.RestartGeneration).Append('\n');
-        foreach (var (key, value) in app.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in release.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
             text.Append("env.").Append(key).Append('=').Append(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }

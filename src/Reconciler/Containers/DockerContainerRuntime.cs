@@ -83,6 +83,15 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         return new ResolvedImage(image, found.ID, DockerObservedState.ExposedTcpPorts(found));
     }
 
+    public async Task<ResolvedImage?> FindImageAsync(string image, CancellationToken cancellationToken) =>
+        await TryInspectImageAsync(image, cancellationToken) is { } found
+            ? new ResolvedImage(image, found.ID, DockerObservedState.ExposedTcpPorts(found))
+            : null;
+
+    public Task<ResolvedImage> BuildImageAsync(
+        Stream context, string tag, IReadOnlyDictionary<string, string> labels, IProgress<string> output, CancellationToken cancellationToken) =>
+        DockerImageBuild.BuildAsync(_client, _instance, context, tag, labels, output, cancellationToken);
+
     public async Task EnsureNetworkAsync(string networkName, Guid appId, CancellationToken cancellationToken)
     {
         if ((await FindNetworksAsync(networkName, cancellationToken)).Count > 0)
@@ -183,11 +192,12 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     public async IAsyncEnumerable<ContainerLogEntry> FollowLogsAsync(
         string containerId,
         DateTimeOffset? since,
+        bool follow,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var parameters = new ContainerLogsParameters
         {
-            Follow = true,
+            Follow = follow,
             Timestamps = true,
             ShowStdout = true,
             ShowStderr = true,

@@ -12,6 +12,17 @@ public interface IContainerRuntime
     /// <summary>Uses an image already in the engine as it is; pulls a missing one. Throws <see cref="ImageUnavailableException"/> when neither works.</summary>
     Task<ResolvedImage> EnsureImageAsync(string image, CancellationToken cancellationToken);
 
+    /// <summary>An image already in the engine by reference or id, or null; never pulls.</summary>
+    Task<ResolvedImage?> FindImageAsync(string image, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Builds a tar (or tar.gz) context with a Dockerfile at its root into <paramref name="tag"/>, labelled as managed by this
+    /// instance plus <paramref name="labels"/>; the engine's output text goes to <paramref name="output"/> as it arrives.
+    /// Throws <see cref="ImageBuildFailedException"/> when the engine refuses the context or a step fails.
+    /// </summary>
+    Task<ResolvedImage> BuildImageAsync(
+        Stream context, string tag, IReadOnlyDictionary<string, string> labels, IProgress<string> output, CancellationToken cancellationToken);
+
     /// <summary>Creates the app's own bridge network when missing; returns its name.</summary>
     Task EnsureNetworkAsync(string networkName, Guid appId, CancellationToken cancellationToken);
 
@@ -26,8 +37,11 @@ public interface IContainerRuntime
     /// <summary>Stops (SIGTERM, then SIGKILL after <paramref name="stopTimeout"/>) and removes; a missing container is success.</summary>
     Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken);
 
-    /// <summary>Follows stdout and stderr with engine timestamps from <paramref name="since"/> (exclusive of nothing: callers de-duplicate).</summary>
-    IAsyncEnumerable<ContainerLogEntry> FollowLogsAsync(string containerId, DateTimeOffset? since, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stdout and stderr with engine timestamps from <paramref name="since"/> (inclusive: callers de-duplicate); with
+    /// <paramref name="follow"/> it goes on until the container stops, without it ends at what was written so far.
+    /// </summary>
+    IAsyncEnumerable<ContainerLogEntry> FollowLogsAsync(string containerId, DateTimeOffset? since, bool follow, CancellationToken cancellationToken);
 
     /// <summary>Lifecycle events (start, die, destroy, ...) of managed containers, as they happen.</summary>
     IAsyncEnumerable<ContainerEvent> WatchEventsAsync(CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 using PersonalCloud.Contracts.Secrets;
@@ -13,38 +14,34 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
         await using var connection = await db.OpenConnectionAsync(ct);
         var app = await connection.QuerySingleOrDefaultAsync<AppRow>(new CommandDefinition(
             """
-            SELECT a.id, a.name, a.generation, a.restart_generation, a.port, a.memory_mb, a.cpus, a.pids_limit, a.security_profile,
-                   a.generated_hostname, a.desired_release_id, a.current_release_id,
-                   r.image AS release_image, r.status AS release_status, r.failure_reason AS release_failure_reason,
-                   COALESCE(h.path, '/') AS health_path, COALESCE(h.interval_seconds, 10) AS health_interval_seconds
-            FROM apps a
-            LEFT JOIN releases r ON r.id = a.desired_release_id
-            LEFT JOIN health_checks h ON h.app_id = a.id
-            WHERE a.id = @appId
+            SELECT a.id, a.name, a.generation, a.restart_generation, a.generated_hostname, a.desired_release_id, a.current_release_id,
+                   a.crash_count, a.last_exit_code, a.restart_not_before
+            FROM apps a WHERE a.id = @appId
             """, new { appId }, cancellationToken: ct));
         if (app is null)
             return null;
 
         var domains = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT hostname FROM domains WHERE app_id = @appId ORDER BY hostname", new { appId }, cancellationToken: ct));
-        var env = await connection.QueryAsync<(string Key, string EncryptedValue)>(new CommandDefinition(
-            "SELECT key, encrypted_value FROM environment_variables WHERE app_id = @appId ORDER BY key", new { appId }, cancellationToken: ct));
+        var release = app.DesiredReleaseId is { } releaseId
+            ? await connection.QuerySingleOrDefaultAsync<ReleaseRow>(new CommandDefinition(
+                """
+                SELECT id, source_kind, image, image_digest, git_url, git_ref, status, failure_reason, port, env_snapshot::text AS env_snapshot,
+                       memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
+                       deploy_deadline_seconds, drain_seconds, stop_timeout_seconds
+                FROM releases WHERE id = @releaseId
+                """, new { releaseId }, cancellationToken: ct))
+            : null;
 
         return new DesiredApp(
             app.Id,
             app.Name,
             app.Generation,
             app.RestartGeneration,
-            app.Port,
-            new ContainerLimits(app.MemoryMb * 1024L * 1024L, app.Cpus, app.PidsLimit),
-            app.SecurityProfile,
             [app.GeneratedHostname, .. domains],
-            env.ToDictionary(e => e.Key, e => secrets.Open(appId, e.Key, e.EncryptedValue), StringComparer.Ordinal),
-            app.DesiredReleaseId is { } releaseId && app.ReleaseImage is not null
-                ? new DesiredRelease(releaseId, app.ReleaseImage, app.ReleaseStatus ?? "", app.ReleaseFailureReason)
-                : null,
+            release is null ? null : ToDesired(appId, release),
             app.CurrentReleaseId,
-            new HealthCheckSpec(app.HealthPath, app.HealthIntervalSeconds));
+            new CrashState(app.CrashCount, app.LastExitCode, app.RestartNotBefore is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null));
     }
 
     /// <summary>Every app id that exists, for resync and for pruning what belongs to deleted apps.</summary>
@@ -55,24 +52,55 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
         return ids.ToHashSet();
     }
 
+    private DesiredRelease ToDesired(Guid appId, ReleaseRow r)
+    {
+        // A value that cannot be opened throws: it is never passed on as ciphertext.
+        var sealedEnv = JsonSerializer.Deserialize<Dictionary<string, string>>(r.EnvSnapshot) ?? [];
+        var env = sealedEnv.ToDictionary(e => e.Key, e => secrets.Open(appId, e.Key, e.Value), StringComparer.Ordinal);
+        return new DesiredRelease(
+            r.Id, r.SourceKind, r.Image, r.ImageDigest, r.GitUrl, r.GitRef, r.Status, r.FailureReason, r.Port, env,
+            new ContainerLimits((r.MemoryMb ?? 256) * 1024L * 1024L, r.Cpus ?? 0.5, r.PidsLimit ?? 256),
+            r.SecurityProfile ?? Contracts.Apps.SecurityProfiles.Default,
+            new ReleaseHealth(r.HealthPath ?? "/", TimeSpan.FromSeconds(r.HealthTimeoutSeconds ?? 2), r.HealthyThreshold ?? 1,
+                TimeSpan.FromSeconds(r.DeployDeadlineSeconds ?? 60)),
+            new RolloutTiming(TimeSpan.FromSeconds(r.DrainSeconds ?? 3), TimeSpan.FromSeconds(r.StopTimeoutSeconds ?? 10)));
+    }
+
     private sealed record AppRow
     {
         public Guid Id { get; init; }
         public string Name { get; init; } = "";
         public long Generation { get; init; }
         public int RestartGeneration { get; init; }
-        public int? Port { get; init; }
-        public int MemoryMb { get; init; }
-        public double Cpus { get; init; }
-        public int PidsLimit { get; init; }
-        public string SecurityProfile { get; init; } = "";
         public string GeneratedHostname { get; init; } = "";
         public Guid? DesiredReleaseId { get; init; }
         public Guid? CurrentReleaseId { get; init; }
-        public string? ReleaseImage { get; init; }
-        public string? ReleaseStatus { get; init; }
-        public string? ReleaseFailureReason { get; init; }
-        public string HealthPath { get; init; } = "/";
-        public int HealthIntervalSeconds { get; init; }
+        public int CrashCount { get; init; }
+        public int? LastExitCode { get; init; }
+        public DateTime? RestartNotBefore { get; init; }
+    }
+
+    private sealed record ReleaseRow
+    {
+        public Guid Id { get; init; }
+        public string SourceKind { get; init; } = "image";
+        public string Image { get; init; } = "";
+        public string? ImageDigest { get; init; }
+        public string? GitUrl { get; init; }
+        public string? GitRef { get; init; }
+        public string Status { get; init; } = "";
+        public string? FailureReason { get; init; }
+        public int? Port { get; init; }
+        public string EnvSnapshot { get; init; } = "{}";
+        public int? MemoryMb { get; init; }
+        public double? Cpus { get; init; }
+        public int? PidsLimit { get; init; }
+        public string? SecurityProfile { get; init; }
+        public string? HealthPath { get; init; }
+        public int? HealthTimeoutSeconds { get; init; }
+        public int? HealthyThreshold { get; init; }
+        public int? DeployDeadlineSeconds { get; init; }
+        public int? DrainSeconds { get; init; }
+        public int? StopTimeoutSeconds { get; init; }
     }
 }

@@ -1,10 +1,15 @@
 using Dapper;
 using Npgsql;
+using PersonalCloud.Contracts.Notifications;
 using PersonalCloud.Reconciler.Containers;
 
 namespace PersonalCloud.Reconciler.Health;
 
-/// <summary>Probes each serving app on its own interval from the host side and keeps a bounded history.</summary>
+/// <summary>
+/// Probes each serving app on its own interval from the host side and keeps a bounded history. After the app's
+/// unhealthy threshold of consecutive failures it asks for a rolling restart (a new restart generation), which the
+/// reconciler carries out like any other change of desired state.
+/// </summary>
 public sealed partial class HealthMonitor(NpgsqlDataSource db, IContainerRuntime runtime, HttpProbe probe, TimeProvider time, ILogger<HealthMonitor> logger) : BackgroundService
 {
     public const int HistoryPerApp = 200;
@@ -34,11 +39,11 @@ public sealed partial class HealthMonitor(NpgsqlDataSource db, IContainerRuntime
         {
             due = (await connection.QueryAsync<DueCheck>(new CommandDefinition(
                 """
-                SELECT a.id AS app_id, a.current_release_id AS release_id, r.port, h.path
+                SELECT a.id AS app_id, a.current_release_id AS release_id, r.port, h.path, h.timeout_seconds, h.unhealthy_threshold
                 FROM apps a
                 JOIN health_checks h ON h.app_id = a.id
                 JOIN releases r ON r.id = a.current_release_id
-                WHERE r.port IS NOT NULL
+                WHERE r.port IS NOT NULL AND a.status = 'running'
                   AND (h.last_checked_at IS NULL OR h.last_checked_at + make_interval(secs => h.interval_seconds) <= @now)
                 """, new { now }, cancellationToken: ct))).AsList();
         }
@@ -46,10 +51,12 @@ public sealed partial class HealthMonitor(NpgsqlDataSource db, IContainerRuntime
         foreach (var check in due)
         {
             var containers = await runtime.ListManagedAsync(check.AppId, ct);
-            var serving = containers.FirstOrDefault(c => c.ReleaseId == check.ReleaseId && c.State == ContainerState.Running && c.IpAddress is not null);
+            var serving = containers
+                .Where(c => c.ReleaseId == check.ReleaseId && c.State == ContainerState.Running && c.IpAddress is not null)
+                .MaxBy(c => c.CreatedAt);
             var result = serving is null
                 ? new ProbeResult(false, null, 0, "no running container for the current release")
-                : await probe.CheckAsync(serving.IpAddress!, check.Port, check.Path, ct);
+                : await probe.CheckAsync(serving.IpAddress!, check.Port, check.Path, TimeSpan.FromSeconds(check.TimeoutSeconds), ct);
             await RecordAsync(check, result, now, ct);
         }
     }
@@ -65,15 +72,38 @@ public sealed partial class HealthMonitor(NpgsqlDataSource db, IContainerRuntime
             SELECT @AppId, @ReleaseId, @now, @status, @HttpStatus, @LatencyMs, @Error WHERE EXISTS (SELECT 1 FROM apps WHERE id = @AppId)
             """,
             new { check.AppId, check.ReleaseId, now, status, result.HttpStatus, result.LatencyMs, result.Error }, tx);
-        await connection.ExecuteAsync(
-            "UPDATE health_checks SET last_status = @status, last_checked_at = @now WHERE app_id = @AppId",
-            new { status, now, check.AppId }, tx);
+        var failures = await connection.ExecuteScalarAsync<int?>(
+            """
+            UPDATE health_checks SET last_status = @status, last_checked_at = @now,
+                   consecutive_failures = CASE WHEN @healthy THEN 0 ELSE consecutive_failures + 1 END
+            WHERE app_id = @AppId RETURNING consecutive_failures
+            """,
+            new { status, now, healthy = result.Healthy, check.AppId }, tx) ?? 0;
         await connection.ExecuteAsync(
             """
             DELETE FROM health_check_results WHERE app_id = @AppId AND id NOT IN (
                 SELECT id FROM health_check_results WHERE app_id = @AppId ORDER BY checked_at DESC LIMIT @keep)
             """,
             new { check.AppId, keep = HistoryPerApp }, tx);
+
+        if (failures >= check.UnhealthyThreshold)
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE health_checks SET consecutive_failures = 0 WHERE app_id = @AppId;
+                UPDATE apps SET restart_generation = restart_generation + 1, generation = generation + 1, restart_count = restart_count + 1,
+                                last_error = @reason
+                WHERE id = @AppId;
+                SELECT pg_notify(@channel, @payload);
+                """,
+                new
+                {
+                    check.AppId, reason = $"replaced after {failures} failed health checks (last: {result.Error})",
+                    channel = NotificationChannels.DesiredStateChanged, payload = check.AppId.ToString(),
+                }, tx);
+            LogReplacing(logger, check.AppId, failures, result.Error);
+        }
+
         await tx.CommitAsync(ct);
     }
 
@@ -83,7 +113,12 @@ public sealed partial class HealthMonitor(NpgsqlDataSource db, IContainerRuntime
         public Guid ReleaseId { get; init; }
         public int Port { get; init; }
         public string Path { get; init; } = "/";
+        public int TimeoutSeconds { get; init; }
+        public int UnhealthyThreshold { get; init; }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: {Failures} health checks failed in a row ({Error}); rolling restart")]
+    private static partial void LogReplacing(ILogger logger, Guid appId, int failures, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health probing failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -7,30 +7,31 @@ public sealed record ProbeResult(bool Healthy, int? HttpStatus, int LatencyMs, s
 /// <summary>An HTTP GET from the host to a container's address; 2xx and 3xx are healthy. The target is always the container, never user-chosen.</summary>
 public sealed class HttpProbe : IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    // Each probe sets its own timeout; the client's own is only a backstop.
     private readonly HttpClient _client = new(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromSeconds(30),
-        ConnectTimeout = Timeout,
     })
     {
-        Timeout = Timeout,
+        Timeout = TimeSpan.FromMinutes(2),
     };
 
-    public async Task<ProbeResult> CheckAsync(string ipAddress, int port, string path, CancellationToken ct)
+    public async Task<ProbeResult> CheckAsync(string ipAddress, int port, string path, TimeSpan timeout, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
         try
         {
-            using var response = await _client.GetAsync(new Uri($"http://{ipAddress}:{port}{path}"), HttpCompletionOption.ResponseHeadersRead, ct);
+            using var response = await _client.GetAsync(new Uri($"http://{ipAddress}:{port}{path}"), HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             var code = (int)response.StatusCode;
             return new ProbeResult(code is >= 200 and < 400, code, Elapsed(started), code >= 400 ? $"HTTP {code}" : null);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            return new ProbeResult(false, null, Elapsed(started), e is TaskCanceledException ? "timed out" : e.Message);
+            return new ProbeResult(false, null, Elapsed(started), e is OperationCanceledException ? $"timed out after {timeout.TotalSeconds:0.#}s" : e.Message);
         }
     }
 

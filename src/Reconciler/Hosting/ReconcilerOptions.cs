@@ -32,6 +32,21 @@ public sealed class ReconcilerOptions
     [ConfigurationKeyName("HTTPS_PORT")]
     public int HttpsPort { get; set; } = 443;
 
+    /// <summary>The loopback UDP port of the DNS responder Caddy asks for each request host's upstreams.</summary>
+    [Range(1, 65535)]
+    [ConfigurationKeyName("DNS_PORT")]
+    public int DnsPort { get; set; } = 15353;
+
+    /// <summary>Caddy's loopback fallback servers: this port answers 404 (unknown host), the next one 503 (no running release).</summary>
+    [Range(1, 65534)]
+    [ConfigurationKeyName("FALLBACK_PORT")]
+    public int FallbackPort { get; set; } = 15380;
+
+    /// <summary>The ControlPlane's port on loopback: Caddy asks it whether a hostname may get a certificate.</summary>
+    [Range(1, 65535)]
+    [ConfigurationKeyName("API_PORT")]
+    public int ApiPort { get; set; } = 8300;
+
     /// <summary>"internal" (Caddy's own CA), "acme" (public certificates) or empty: internal for local base domains.</summary>
     [ConfigurationKeyName("TLS_ISSUER")]
     public string? TlsIssuer { get; set; }
@@ -45,10 +60,6 @@ public sealed class ReconcilerOptions
     [Range(1, 3600)]
     [ConfigurationKeyName("RESYNC_SECONDS")]
     public int ResyncSeconds { get; set; } = 30;
-
-    [Range(1, 3600)]
-    [ConfigurationKeyName("HEALTH_DEADLINE_SECONDS")]
-    public int HealthDeadlineSeconds { get; set; } = 60;
 
     [Range(100, 10_000_000)]
     [ConfigurationKeyName("LOG_RETENTION_LINES")]

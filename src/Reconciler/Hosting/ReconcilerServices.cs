@@ -37,13 +37,21 @@ public static class ReconcilerServices
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-            return new RoutingSettings(options.HttpPort, options.HttpsPort, options.InternalTls);
+            return new ProxySettings(options.HttpPort, options.HttpsPort, options.InternalTls, options.DnsPort,
+                options.FallbackPort, options.FallbackPort + 1, $"http://127.0.0.1:{options.ApiPort}/internal/tls/ask");
         });
         services.AddSingleton<RouteTable>();
+        services.AddSingleton<ProxyConfigurator>();
         services.AddSingleton<HttpProbe>();
+        services.AddSingleton<HealthStreaks>();
+        services.AddSingleton<Builds.BuildStore>();
+        services.AddSingleton<Builds.GitCheckout>();
+        services.AddSingleton<Builds.SourceBuilder>();
+        services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
         services.AddSingleton<DesiredStateReader>();
         services.AddSingleton<StatusWriter>();
         services.AddSingleton<LogSink>();
+        services.AddSingleton<LogShipper>();
         services.AddSingleton<AppReconciler>();
         services.AddSingleton<WorkQueue>();
 
@@ -51,6 +59,8 @@ public static class ReconcilerServices
         services.AddHostedService(sp => sp.GetRequiredService<PeriodicResync>());
         services.AddHostedService<DesiredStateListener>();
         services.AddHostedService<ContainerEventsWatcher>();
+        services.AddHostedService<RoutingSync>();
+        services.AddHostedService<RouteDnsServer>();
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService<HealthMonitor>();
         services.AddHostedService<LogCollector>();

@@ -44,7 +44,7 @@ public sealed class LogSink(NpgsqlDataSource db)
         await using var command = db.CreateCommand(
             """
             DELETE FROM log_lines l USING (
-                SELECT app_id, (SELECT id FROM log_lines x WHERE x.app_id = a.id ORDER BY id DESC OFFSET $1 LIMIT 1) AS cutoff
+                SELECT a.id AS app_id, (SELECT id FROM log_lines x WHERE x.app_id = a.id ORDER BY id DESC OFFSET $1 LIMIT 1) AS cutoff
                 FROM apps a
             ) c
             WHERE l.app_id = c.app_id AND c.cutoff IS NOT NULL AND l.id <= c.cutoff

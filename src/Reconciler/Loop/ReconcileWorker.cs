@@ -38,11 +38,6 @@ public sealed partial class ReconcileWorker(
                         _backoff.Reset(appId);
                         queue.AddAfter(appId, r.Delay);
                         break;
-                    case ReconcileResult.Transient t:
-                        var delay = _backoff.NextDelay(appId);
-                        LogRetry(logger, appId, t.Reason, delay);
-                        queue.AddAfter(appId, delay);
-                        break;
                     default:
                         _backoff.Reset(appId);
                         break;
@@ -60,9 +55,6 @@ public sealed partial class ReconcileWorker(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: {Reason}; retrying in {Delay}")]
-    private static partial void LogRetry(ILogger logger, Guid appId, string reason, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "App {AppId}: reconcile failed; retrying in {Delay}")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid appId, TimeSpan delay);

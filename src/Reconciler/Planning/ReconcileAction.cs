@@ -3,7 +3,7 @@ using PersonalCloud.Reconciler.Routing;
 
 namespace PersonalCloud.Reconciler.Planning;
 
-/// <summary>One step the reconciler takes; each carries why, for the logs and the status.</summary>
+/// <summary>One step the reconciler takes; each carries why, for the logs and the event journal.</summary>
 public abstract record ReconcileAction(string Reason);
 
 public sealed record EnsureNetwork(string NetworkName, string Reason) : ReconcileAction(Reason);
@@ -14,7 +14,8 @@ public sealed record RouteTraffic(AppRoute Route, string Reason) : ReconcileActi
 
 public sealed record RemoveRoute(string Reason) : ReconcileAction(Reason);
 
-public sealed record RemoveContainer(ObservedContainer Container, string Reason) : ReconcileAction(Reason);
+/// <param name="StopTimeout">SIGTERM, then SIGKILL after this long.</param>
+public sealed record RemoveContainer(ObservedContainer Container, TimeSpan StopTimeout, string Reason) : ReconcileAction(Reason);
 
 public sealed record RemoveNetwork(string NetworkName, string Reason) : ReconcileAction(Reason);
 
@@ -25,18 +26,25 @@ public enum AppPhase
     Created,
     Deploying,
     Running,
+    CrashLooping,
     Failed,
 }
 
+/// <summary>The crash bookkeeping to write: a new crash, or a reset after a long clean run.</summary>
+public sealed record CrashUpdate(int Count, int? LastExitCode, DateTimeOffset? LastCrashAt, DateTimeOffset? RestartNotBefore);
+
 /// <param name="ServingReleaseId">The release whose container receives traffic after the actions, if any.</param>
-/// <param name="FailRelease">A reason when the desired release has failed for good (terminal until a new deploy).</param>
+/// <param name="FailRelease">Why the desired release failed for good (terminal until a new deploy), when it did.</param>
 /// <param name="RequeueAfter">When to look again; null when converged.</param>
-/// <param name="ContainerExited">A desired container exited and is being replaced (counts as a restart).</param>
+/// <param name="Crash">Crash bookkeeping to write, when it changes.</param>
+/// <param name="CancelReleasesBefore">Pending releases older than the desired one lost to it (latest wins).</param>
 public sealed record ReconcilePlan(
     IReadOnlyList<ReconcileAction> Actions,
     AppPhase Phase,
     Guid? ServingReleaseId,
-    string? FailRelease,
     TimeSpan? RequeueAfter,
-    bool ContainerExited = false,
-    string? LastError = null);
+    string? FailRelease = null,
+    string? LastError = null,
+    CrashUpdate? Crash = null,
+    bool Restarted = false,
+    Guid? CancelReleasesBefore = null);

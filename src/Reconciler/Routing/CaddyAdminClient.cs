@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace PersonalCloud.Reconciler.Routing;
 
-/// <summary>The two admin-API calls the route table needs; a seam so it can be tested without Caddy.</summary>
+/// <summary>The two admin-API calls the proxy configurator needs; a seam so it can be tested without Caddy.</summary>
 public interface ICaddyAdmin
 {
     /// <summary>The current <c>/config/apps</c> (null when Caddy has none) and its ETag for a later If-Match.</summary>

@@ -5,7 +5,7 @@ namespace PersonalCloud.Reconciler.Routing;
 /// <summary>The part of Caddy's config the reconciler owns: everything under <c>/config/apps</c>.</summary>
 public sealed record CaddyApps(
     [property: JsonPropertyName("http")] CaddyHttpApp Http,
-    [property: JsonPropertyName("tls")] CaddyTlsApp? Tls,
+    [property: JsonPropertyName("tls")] CaddyTlsApp Tls,
     [property: JsonPropertyName("pki")] CaddyPkiApp Pki);
 
 public sealed record CaddyHttpApp(
@@ -16,39 +16,48 @@ public sealed record CaddyHttpApp(
 public sealed record CaddyServer(
     [property: JsonPropertyName("listen")] IReadOnlyList<string> Listen,
     [property: JsonPropertyName("routes")] IReadOnlyList<CaddyRoute> Routes,
+    [property: JsonPropertyName("tls_connection_policies")] IReadOnlyList<CaddyTlsConnectionPolicy>? TlsConnectionPolicies = null,
     [property: JsonPropertyName("automatic_https")] CaddyAutomaticHttps? AutomaticHttps = null);
+
+/// <summary>An empty policy turns TLS on for a server that has no host matchers.</summary>
+public sealed record CaddyTlsConnectionPolicy;
 
 public sealed record CaddyAutomaticHttps(
     [property: JsonPropertyName("disable_redirects")] bool? DisableRedirects = null);
 
+/// <summary>A route without matchers: it handles every request that reaches its server.</summary>
 public sealed record CaddyRoute(
-    [property: JsonPropertyName("@id")] string Id,
-    [property: JsonPropertyName("match")] IReadOnlyList<CaddyMatch>? Match,
-    [property: JsonPropertyName("handle")] IReadOnlyList<CaddyHandler> Handle,
-    [property: JsonPropertyName("terminal")] bool? Terminal = null);
-
-public sealed record CaddyMatch(
-    [property: JsonPropertyName("host")] IReadOnlyList<string> Host);
+    [property: JsonPropertyName("handle")] IReadOnlyList<CaddyHandler> Handle);
 
 /// <summary>An HTTP handler; the <c>handler</c> field names the Caddy module.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "handler")]
-[JsonDerivedType(typeof(CaddyVarsHandler), "vars")]
 [JsonDerivedType(typeof(CaddyReverseProxyHandler), "reverse_proxy")]
 [JsonDerivedType(typeof(CaddyStaticResponseHandler), "static_response")]
 public abstract record CaddyHandler;
 
-/// <summary>Sets a request variable; it carries the app name so it can be read back from Caddy.</summary>
-public sealed record CaddyVarsHandler(
-    [property: JsonPropertyName(CaddyVarsHandler.AppNameKey)] string AppName) : CaddyHandler
-{
-    public const string AppNameKey = "pcloud_app";
-}
-
 public sealed record CaddyReverseProxyHandler(
-    [property: JsonPropertyName("upstreams")] IReadOnlyList<CaddyUpstream> Upstreams) : CaddyHandler;
+    [property: JsonPropertyName("dynamic_upstreams")] CaddySrvUpstreams DynamicUpstreams,
+    [property: JsonPropertyName("transport")] CaddyHttpTransport Transport,
+    [property: JsonPropertyName("load_balancing")] CaddyLoadBalancing LoadBalancing) : CaddyHandler;
 
-public sealed record CaddyUpstream(
-    [property: JsonPropertyName("dial")] string Dial);
+/// <summary>Upstreams from an SRV lookup of <c>name</c> (placeholders replaced per request; no service/proto: the bare name).</summary>
+public sealed record CaddySrvUpstreams(
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("refresh")] string Refresh,
+    [property: JsonPropertyName("resolver")] CaddyResolver Resolver);
+
+public sealed record CaddyResolver(
+    [property: JsonPropertyName("addresses")] IReadOnlyList<string> Addresses);
+
+/// <summary>The dialer's resolver, so the SRV targets (names) are resolved by the same DNS responder.</summary>
+public sealed record CaddyHttpTransport(
+    [property: JsonPropertyName("protocol")] string Protocol,
+    [property: JsonPropertyName("resolver")] CaddyResolver Resolver);
+
+public sealed record CaddyLoadBalancing(
+    [property: JsonPropertyName("try_duration")] string TryDuration,
+    [property: JsonPropertyName("try_interval")] string TryInterval);
 
 public sealed record CaddyStaticResponseHandler(
     [property: JsonPropertyName("status_code")] int StatusCode,
@@ -58,14 +67,19 @@ public sealed record CaddyTlsApp(
     [property: JsonPropertyName("automation")] CaddyTlsAutomation Automation);
 
 public sealed record CaddyTlsAutomation(
-    [property: JsonPropertyName("policies")] IReadOnlyList<CaddyAutomationPolicy> Policies);
+    [property: JsonPropertyName("policies")] IReadOnlyList<CaddyAutomationPolicy> Policies,
+    [property: JsonPropertyName("on_demand")] CaddyOnDemand OnDemand);
 
+/// <summary>No subjects: the policy covers every hostname; <c>issuers</c> null means Caddy's default ACME issuers.</summary>
 public sealed record CaddyAutomationPolicy(
-    [property: JsonPropertyName("subjects")] IReadOnlyList<string> Subjects,
-    [property: JsonPropertyName("issuers")] IReadOnlyList<CaddyIssuer> Issuers);
+    [property: JsonPropertyName("issuers")] IReadOnlyList<CaddyIssuer>? Issuers,
+    [property: JsonPropertyName("on_demand")] bool OnDemand);
 
 public sealed record CaddyIssuer(
     [property: JsonPropertyName("module")] string Module);
+
+public sealed record CaddyOnDemand(
+    [property: JsonPropertyName("ask")] string Ask);
 
 public sealed record CaddyPkiApp(
     [property: JsonPropertyName("certificate_authorities")] IReadOnlyDictionary<string, CaddyCertificateAuthority> CertificateAuthorities);

@@ -1,48 +1,61 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace PersonalCloud.Reconciler.Routing;
 
-/// <summary>Turns the routes every app should have into the whole <c>/config/apps</c> object. Pure and deterministic.</summary>
+/// <summary>
+/// Builds Caddy's whole, static <c>/config/apps</c> from the proxy settings alone. Apps, domains and upstreams are
+/// not in it: Caddy asks <see cref="RouteDnsServer"/> per request host, so a route change never reloads Caddy.
+/// </summary>
 public static class CaddyConfigBuilder
 {
     public const string HttpServerName = "pcloud_http";
     public const string HttpsServerName = "pcloud_https";
-    public const string AppRouteIdPrefix = "pcloud-app-";
-    public const string CatchAllRouteId = "pcloud-catch-all";
+    public const string NotFoundServerName = "pcloud_not_found";
+    public const string UnavailableServerName = "pcloud_unavailable";
     public const string LocalCertificateAuthority = "local";
-    public const string CatchAllBody = "no app at this host";
+    public const string NotFoundBody = "no app at this host";
+    public const string UnavailableBody = "this app has no running release";
 
-    public static string AppRouteId(Guid appId) => AppRouteIdPrefix + appId.ToString("N");
+    /// <summary>How long Caddy reuses an SRV answer; also the longest an old upstream may still get new requests.</summary>
+    public static readonly TimeSpan UpstreamRefresh = TimeSpan.FromMilliseconds(250);
 
-    public static string NoReleaseBody(string appName) => $"app {appName} has no running release";
+    // Retrying covers a dial to an upstream that just went away and a DNS responder that is restarting.
+    private const string TryDuration = "5s";
+    private const string TryInterval = "100ms";
 
-    public static CaddyApps Build(RoutingSettings settings, IEnumerable<AppRoute> routes)
+    public static CaddyApps Build(ProxySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(routes);
 
-        var normalized = routes
-            .Select(Normalize)
-            .Where(route => route.Hostnames.Count > 0)
-            .OrderBy(route => route.AppName, StringComparer.Ordinal)
-            .ThenBy(route => route.AppId)
-            .ToList();
-
-        var caddyRoutes = normalized.Select(ToCaddyRoute).Append(CatchAll()).ToList();
+        var resolver = new CaddyResolver([$"udp/127.0.0.1:{settings.DnsPort.ToString(CultureInfo.InvariantCulture)}"]);
+        CaddyRoute[] proxy =
+        [
+            new([new CaddyReverseProxyHandler(
+                new CaddySrvUpstreams("srv", "{http.request.host}", $"{UpstreamRefresh.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms", resolver),
+                new CaddyHttpTransport("http", resolver),
+                new CaddyLoadBalancing(TryDuration, TryInterval))]),
+        ];
 
         var servers = new SortedDictionary<string, CaddyServer>(StringComparer.Ordinal)
         {
-            // Listening only on the HTTP port keeps Caddy's automatic HTTPS off this server.
-            [HttpServerName] = new CaddyServer([$":{settings.HttpPort}"], caddyRoutes),
+            // http_port is set on the app, so Caddy leaves this server plain HTTP.
+            [HttpServerName] = new CaddyServer([Any(settings.HttpPort)], proxy),
             [HttpsServerName] = new CaddyServer(
-                [$":{settings.HttpsPort}"],
-                caddyRoutes,
-                new CaddyAutomaticHttps(DisableRedirects: true)),
+                [Any(settings.HttpsPort)],
+                proxy,
+                TlsConnectionPolicies: [new CaddyTlsConnectionPolicy()],
+                AutomaticHttps: new CaddyAutomaticHttps(DisableRedirects: true)),
+            [NotFoundServerName] = Fallback(settings.NotFoundPort, 404, NotFoundBody),
+            [UnavailableServerName] = Fallback(settings.UnavailablePort, 503, UnavailableBody),
         };
+
+        // On-demand: a new hostname needs no config change, Caddy asks TlsAskUrl at its first handshake.
+        var policy = new CaddyAutomationPolicy(settings.InternalTls ? [new CaddyIssuer("internal")] : null, OnDemand: true);
 
         return new CaddyApps(
             new CaddyHttpApp(settings.HttpPort, settings.HttpsPort, servers),
-            settings.InternalTls ? InternalTlsFor(normalized) : null,
+            new CaddyTlsApp(new CaddyTlsAutomation([policy], new CaddyOnDemand(settings.TlsAskUrl))),
             // As root Caddy would otherwise write its local CA into the host's trust store.
             new CaddyPkiApp(new SortedDictionary<string, CaddyCertificateAuthority>(StringComparer.Ordinal)
             {
@@ -53,51 +66,9 @@ public static class CaddyConfigBuilder
     public static string Serialize(CaddyApps apps) =>
         JsonSerializer.Serialize(apps, CaddyJsonContext.Default.CaddyApps);
 
-    /// <summary>Hostnames are case-insensitive and Caddy rejects a repeated host, so lower-case, dedupe and sort them.</summary>
-    private static AppRoute Normalize(AppRoute route) => route with
-    {
-        Hostnames = route.Hostnames
-            .Select(host => host.Trim().ToLowerInvariant())
-            .Where(host => host.Length > 0)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList(),
-        Upstreams = route.Upstreams
-            .Select(upstream => upstream.Trim())
-            .Where(upstream => upstream.Length > 0)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList(),
-    };
+    private static string Any(int port) => ":" + port.ToString(CultureInfo.InvariantCulture);
 
-    private static CaddyRoute ToCaddyRoute(AppRoute route)
-    {
-        CaddyHandler answer = route.Upstreams.Count > 0
-            ? new CaddyReverseProxyHandler(route.Upstreams.Select(dial => new CaddyUpstream(dial)).ToList())
-            : new CaddyStaticResponseHandler(503, NoReleaseBody(route.AppName));
-
-        return new CaddyRoute(
-            AppRouteId(route.AppId),
-            [new CaddyMatch(route.Hostnames)],
-            [new CaddyVarsHandler(route.AppName), answer],
-            Terminal: true);
-    }
-
-    // Without it Caddy answers an unknown host with 200 and an empty body.
-    private static CaddyRoute CatchAll() =>
-        new(CatchAllRouteId, Match: null, [new CaddyStaticResponseHandler(404, CatchAllBody)]);
-
-    private static CaddyTlsApp? InternalTlsFor(IReadOnlyList<AppRoute> routes)
-    {
-        var subjects = routes
-            .SelectMany(route => route.Hostnames)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
-        // A policy without subjects would apply to every name, so emit none at all.
-        return subjects.Count == 0
-            ? null
-            : new CaddyTlsApp(new CaddyTlsAutomation([new CaddyAutomationPolicy(subjects, [new CaddyIssuer("internal")])]));
-    }
+    // Loopback only and no host matchers: Caddy keeps it plain HTTP, and only the proxy above reaches it.
+    private static CaddyServer Fallback(int port, int status, string body) =>
+        new(["127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture)], [new CaddyRoute([new CaddyStaticResponseHandler(status, body)])]);
 }

@@ -1,76 +1,98 @@
 using Dapper;
 using Npgsql;
 using PersonalCloud.Contracts.Apps;
+using PersonalCloud.Reconciler.Containers;
+using PersonalCloud.Reconciler.Desired;
 using PersonalCloud.Reconciler.Planning;
 
 namespace PersonalCloud.Reconciler.Status;
 
-/// <summary>Writes observed state back to Postgres: phase, observed generation, serving release, release outcomes.</summary>
+/// <summary>Writes observed state back to Postgres: phase, observed generation, serving release, release outcomes, crashes.</summary>
 public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
 {
-    public async Task WriteAsync(Guid appId, long generation, Guid? desiredReleaseId, ReconcilePlan plan, string? imageDigest, int? port, CancellationToken ct)
+    public async Task WriteAsync(DesiredApp desired, ReconcilePlan plan, ContainerSpec? spec, CancellationToken ct)
     {
-        if (plan.Phase == AppPhase.Deleted)
-            return;
-
         var now = time.GetUtcNow();
+        var appId = desired.Id;
+        var releaseId = desired.Release?.Id;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
-        if (desiredReleaseId is { } releaseId && (imageDigest is not null || port is not null))
+        if (releaseId is not null && spec is not null)
         {
+            var started = plan.Actions.OfType<StartContainer>().Any();
             await connection.ExecuteAsync(
-                "UPDATE releases SET image_digest = COALESCE(@imageDigest, image_digest), port = COALESCE(@port, port) WHERE id = @releaseId",
-                new { imageDigest, port, releaseId }, tx);
+                """
+                UPDATE releases SET image_digest = COALESCE(image_digest, @digest), port = COALESCE(port, @port),
+                                    started_at = CASE WHEN @started THEN COALESCE(started_at, @now) ELSE started_at END
+                WHERE id = @releaseId
+                """,
+                new { digest = spec.ImageId, port = spec.Port, started, now, releaseId }, tx);
         }
 
-        if (plan.FailRelease is { } reason && desiredReleaseId is { } failedId)
+        if (plan.FailRelease is { } reason && releaseId is not null)
         {
             await connection.ExecuteAsync(
-                "UPDATE releases SET status = @failed, failure_reason = @reason WHERE id = @failedId AND status <> @failed",
-                new { failed = ReleaseStatus.Failed, reason, failedId }, tx);
+                "UPDATE releases SET status = @failed, failure_reason = @reason, failed_at = @now WHERE id = @releaseId AND status <> @failed",
+                new { failed = ReleaseStatus.Failed, reason, now, releaseId }, tx);
         }
 
         if (plan.ServingReleaseId is { } serving)
+            await MarkServingAsync(connection, tx, appId, serving, now);
+
+        if (plan.CancelReleasesBefore is { } newest)
         {
-            // The first pass that finds a release serving marks it active and the ones before it superseded.
-            var activated = await connection.ExecuteAsync(
-                "UPDATE releases SET status = @active, deployed_at = @now WHERE id = @serving AND status <> @active",
-                new { active = ReleaseStatus.Active, serving, now }, tx);
-            if (activated > 0)
-            {
-                await connection.ExecuteAsync(
-                    "UPDATE releases SET status = @superseded WHERE app_id = @appId AND id <> @serving AND status = @active",
-                    new { superseded = ReleaseStatus.Superseded, appId, serving, active = ReleaseStatus.Active }, tx);
-                await connection.ExecuteAsync(
-                    "UPDATE apps SET last_deployed_at = @now WHERE id = @appId", new { now, appId }, tx);
-            }
+            await connection.ExecuteAsync(
+                """
+                UPDATE releases SET status = @cancelled, failure_reason = 'a newer deploy replaced it before it went live'
+                WHERE app_id = @appId AND status = @pending AND created_at < (SELECT created_at FROM releases WHERE id = @newest)
+                """,
+                new { cancelled = ReleaseStatus.Cancelled, pending = ReleaseStatus.Pending, appId, newest }, tx);
         }
 
-        var converged = plan.RequeueAfter is null && !plan.ContainerExited;
+        if (plan.Crash is { } crash)
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE apps SET crash_count = @Count, last_exit_code = COALESCE(@LastExitCode, last_exit_code),
+                                last_crash_at = COALESCE(@LastCrashAt, last_crash_at), restart_not_before = @RestartNotBefore
+                WHERE id = @appId
+                """,
+                new { crash.Count, crash.LastExitCode, crash.LastCrashAt, crash.RestartNotBefore, appId }, tx);
+        }
+
+        var converged = plan.RequeueAfter is null && plan.Phase is not AppPhase.Deploying;
         await connection.ExecuteAsync(
             """
             UPDATE apps SET status = @status,
-                            current_release_id = @serving,
+                            current_release_id = COALESCE(@serving, current_release_id),
                             last_error = @lastError,
                             observed_generation = CASE WHEN @converged THEN GREATEST(observed_generation, @generation) ELSE observed_generation END,
-                            restart_count = restart_count + CASE WHEN @exited THEN 1 ELSE 0 END,
+                            restart_count = restart_count + CASE WHEN @restarted THEN 1 ELSE 0 END,
                             status_updated_at = @now
             WHERE id = @appId
             """,
             new
             {
-                status = PhaseName(plan.Phase),
-                serving = plan.ServingReleaseId,
-                lastError = plan.LastError,
-                converged,
-                generation,
-                exited = plan.ContainerExited,
-                now,
-                appId,
+                status = PhaseName(plan.Phase), serving = plan.ServingReleaseId, lastError = plan.LastError, converged,
+                generation = desired.Generation, restarted = plan.Restarted, now, appId,
             },
             tx);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>The first pass that finds a release serving marks it active, and the one before it superseded.</summary>
+    private static async Task MarkServingAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid appId, Guid serving, DateTimeOffset now)
+    {
+        var activated = await connection.ExecuteAsync(
+            "UPDATE releases SET status = @active, deployed_at = COALESCE(deployed_at, @now), healthy_at = COALESCE(healthy_at, @now) WHERE id = @serving AND status <> @active",
+            new { active = ReleaseStatus.Active, serving, now }, tx);
+        if (activated == 0)
+            return;
+        await connection.ExecuteAsync(
+            "UPDATE releases SET status = @superseded WHERE app_id = @appId AND id <> @serving AND status = @active",
+            new { superseded = ReleaseStatus.Superseded, appId, serving, active = ReleaseStatus.Active }, tx);
+        await connection.ExecuteAsync("UPDATE apps SET last_deployed_at = @now WHERE id = @appId", new { now, appId }, tx);
     }
 
     public static string PhaseName(AppPhase phase) => phase switch
@@ -78,6 +100,7 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
         AppPhase.Created => AppStatus.Created,
         AppPhase.Deploying => AppStatus.Deploying,
         AppPhase.Running => AppStatus.Running,
+        AppPhase.CrashLooping => AppStatus.CrashLooping,
         AppPhase.Failed => AppStatus.Failed,
         _ => AppStatus.Deleting,
     };

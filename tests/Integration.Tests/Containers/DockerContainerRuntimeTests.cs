@@ -192,7 +192,7 @@ public sealed class DockerContainerRuntimeTests
         using var timeout = new CancellationTokenSource(Deadline);
 
         var entries = new List<ContainerLogEntry>();
-        await foreach (var entry in _runtime.FollowLogsAsync(id, since: null, timeout.Token))
+        await foreach (var entry in _runtime.FollowLogsAsync(id, since: null, follow: true, timeout.Token))
         {
             entries.Add(entry);
             if (entry.Message == TestImages.HelloStartedLine)
@@ -219,7 +219,7 @@ public sealed class DockerContainerRuntimeTests
         using var cancel = new CancellationTokenSource();
 
         var count = 0;
-        await foreach (var entry in _runtime.FollowLogsAsync(id, DateTimeOffset.UtcNow.AddMinutes(-5), cancel.Token))
+        await foreach (var entry in _runtime.FollowLogsAsync(id, DateTimeOffset.UtcNow.AddMinutes(-5), follow: true, cancel.Token))
         {
             count++;
             await cancel.CancelAsync();

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Docker.DotNet.Models;
 using PersonalCloud.Contracts.Apps;
-using PersonalCloud.Contracts.Labels;
 using PersonalCloud.Integration.Tests.Support;
 
 namespace PersonalCloud.Integration.Tests.Platform;
@@ -177,26 +176,9 @@ public sealed class AppLifecycleTests
         return (ok, failed);
     }
 
-    private Task<IList<ContainerListResponse>> RunningContainersAsync(Guid appId) => ContainersAsync(appId, all: false);
+    private Task<IList<ContainerListResponse>> RunningContainersAsync(Guid appId) => PlatformDocker.RunningContainersAsync(_platform, appId);
 
-    private Task<IList<ContainerListResponse>> AllContainersAsync(Guid appId) => ContainersAsync(appId, all: true);
+    private Task<IList<ContainerListResponse>> AllContainersAsync(Guid appId) => PlatformDocker.AllContainersAsync(_platform, appId);
 
-    private Task<IList<ContainerListResponse>> ContainersAsync(Guid appId, bool all) =>
-        _platform.Docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = all,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.AppId}={appId}"] = true },
-            },
-        });
-
-    private Task<IList<NetworkResponse>> NetworksAsync(Guid appId) =>
-        _platform.Docker.Networks.ListNetworksAsync(new NetworksListParameters
-        {
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.AppId}={appId}"] = true },
-            },
-        });
+    private Task<IList<NetworkResponse>> NetworksAsync(Guid appId) => PlatformDocker.NetworksAsync(_platform, appId);
 }

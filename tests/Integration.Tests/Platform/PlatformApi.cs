@@ -68,7 +68,7 @@ public sealed class PlatformApi(PlatformFixture platform)
         {
             last = await GetAppAsync(appId);
             return last is not null && last.ObservedGeneration >= generation && last.Status == status;
-        }, ConvergeTimeout, $"app {appId} reaches generation {generation} with status '{status}' (last seen: {last?.Status}/{last?.ObservedGeneration}, error: {last?.LastError})");
+        }, ConvergeTimeout, () => $"app {appId} reaches generation {generation} with status '{status}' (last seen: {last?.Status}/{last?.ObservedGeneration}, error: {last?.LastError})");
         return last!;
     }
 

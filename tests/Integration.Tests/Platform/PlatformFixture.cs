@@ -12,24 +12,28 @@ namespace PersonalCloud.Integration.Tests.Platform;
 [SetUpFixture]
 public sealed class PlatformFixture
 {
-    public const string Instance = "integration-tests";
+    /// <summary>PCLOUD_TEST_SLOT (0-9) shifts every port and the data directory, so separate checkouts can run side by side.</summary>
+    private static readonly int Slot = int.TryParse(Environment.GetEnvironmentVariable("PCLOUD_TEST_SLOT"), out var slot) && slot is >= 0 and <= 9 ? slot : 0;
+
+    public static readonly string Instance = Slot == 0 ? "integration-tests" : $"integration-tests-{Slot}";
     public const string BaseDomain = "localhost";
     private static PlatformFixture? _current;
     private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
     private PlatformProcess? _controlPlane;
     private PlatformProcess? _reconciler;
+    private RunLock? _runLock;
 
     public static PlatformFixture Current => _current ?? throw new InvalidOperationException("The platform fixture has not started.");
 
-    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "pcloud-integration");
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), Slot == 0 ? "pcloud-integration" : $"pcloud-integration-{Slot}");
 
-    public int ApiPort { get; } = 18391;
+    public int ApiPort { get; } = 18391 + (Slot * 10);
 
-    public int HttpPort { get; } = 18091;
+    public int HttpPort { get; } = 18091 + (Slot * 10);
 
-    public int HttpsPort { get; } = 18491;
+    public int HttpsPort { get; } = 18491 + (Slot * 10);
 
-    public int PostgresPort { get; } = 55491;
+    public int PostgresPort { get; } = 55491 + (Slot * 10);
 
     public string DatabaseUrl { get; private set; } = "";
 
@@ -48,12 +52,16 @@ public sealed class PlatformFixture
     [OneTimeSetUp]
     public async Task StartAsync()
     {
+        _runLock = await RunLock.AcquireAsync(DataDir + ".lock", TimeSpan.FromMinutes(20));
         Docker = Reconciler.Containers.DockerContainerRuntime.CreateClient(Reconciler.Containers.DockerContainerRuntime.DefaultEndpoint);
         _environment["PCLOUD_DATA_DIR"] = DataDir;
         _environment["PCLOUD_API_PORT"] = ApiPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _environment["PCLOUD_HTTP_PORT"] = HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _environment["PCLOUD_HTTPS_PORT"] = HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _environment["PCLOUD_PG_PORT"] = PostgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Not the defaults, so a platform running on this machine and the tests never share a port.
+        _environment["PCLOUD_DNS_PORT"] = (15391 + (Slot * 10)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _environment["PCLOUD_FALLBACK_PORT"] = (15392 + (Slot * 10)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         _environment["PCLOUD_BASE_DOMAIN"] = BaseDomain;
         _environment["PCLOUD_INSTANCE"] = Instance;
         _environment["PCLOUD_CADDY_ADMIN_SOCKET"] = Path.Combine(DataDir, "run", "caddy-admin.sock");
@@ -101,6 +109,7 @@ public sealed class PlatformFixture
         await TestCleanup.RemoveInstanceAsync(Docker, Instance);
         Docker.Dispose();
         _current = null;
+        _runLock?.Dispose();
     }
 
     private async Task RemoveLeftoversAsync()

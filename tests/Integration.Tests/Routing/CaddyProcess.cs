@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using PersonalCloud.Integration.Tests.Support;
 using PersonalCloud.Reconciler.Routing;
 
@@ -15,15 +16,18 @@ internal sealed class CaddyProcess : IAsyncDisposable
 {
     private const string DirPrefix = "pcloud-caddy-tests-";
     private const int LogLinesKept = 200;
+    private const string ConfigLoadedLine = "\"msg\":\"admin endpoint started\"";
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log;
+    private readonly StrongBox<int> _loads;
 
-    private CaddyProcess(string root, Process process, ConcurrentQueue<string> log, int httpPort, int httpsPort)
+    private CaddyProcess(string root, Process process, ConcurrentQueue<string> log, StrongBox<int> loads, int httpPort, int httpsPort)
     {
         Root = root;
         _process = process;
         _log = log;
+        _loads = loads;
         HttpPort = httpPort;
         HttpsPort = httpsPort;
     }
@@ -40,6 +44,9 @@ internal sealed class CaddyProcess : IAsyncDisposable
     public string LocalRootCertificate => Path.Combine(Root, "storage", "pki", "authorities", "local", "root.crt");
 
     public string RecentLog => string.Join('\n', _log);
+
+    /// <summary>Configs Caddy loaded since it started: every load, a reload too, restarts its admin endpoint.</summary>
+    public int ConfigLoads => Volatile.Read(ref _loads.Value);
 
     public static async Task<CaddyProcess> StartAsync()
     {
@@ -78,12 +85,13 @@ internal sealed class CaddyProcess : IAsyncDisposable
         }
 
         await File.WriteAllTextAsync(Path.Combine(root, "caddy.pid"), process.Id.ToString());
-        process.OutputDataReceived += (_, e) => Keep(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(log, e.Data);
+        var loads = new StrongBox<int>();
+        process.OutputDataReceived += (_, e) => Keep(log, loads, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(log, loads, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var caddy = new CaddyProcess(root, process, log, FreePort(), FreePort());
+        var caddy = new CaddyProcess(root, process, log, loads, FreePort(), FreePort());
         using var admin = new CaddyAdminClient(caddy.AdminSocket);
         try
         {
@@ -113,11 +121,16 @@ internal sealed class CaddyProcess : IAsyncDisposable
         Directory.Delete(Root, recursive: true);
     }
 
-    private static void Keep(ConcurrentQueue<string> log, string? line)
+    private static void Keep(ConcurrentQueue<string> log, StrongBox<int> loads, string? line)
     {
         if (line is null)
         {
             return;
+        }
+
+        if (line.Contains(ConfigLoadedLine, StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref loads.Value);
         }
 
         log.Enqueue(line);

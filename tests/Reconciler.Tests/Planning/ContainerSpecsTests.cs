@@ -11,7 +11,7 @@ public sealed class ContainerSpecsTests
     [Test]
     public void Build_ChangedEnvValue_ChangesTheHash()
     {
-        var changed = DesiredWith() with { Environment = new Dictionary<string, string> { ["GREETING"] = "bye" } };
+        var changed = DesiredWith() with { Release = Release(greeting: "bye") };
         Spec(changed).SpecHash.Should().NotBe(Spec(DesiredWith()).SpecHash);
     }
 

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace PersonalCloud.ControlPlane.Domains;
+
+/// <summary>
+/// Caddy's on-demand TLS "ask": before its first certificate for a hostname Caddy calls
+/// <c>GET /internal/tls/ask?domain=host</c> and goes on only on a 2xx, so no one can make it issue certificates for
+/// hostnames no app has. Anonymous, since Caddy sends no token; the API listens on loopback.
+/// </summary>
+public static class TlsAskEndpoint
+{
+    public const string Path = "/internal/tls/ask";
+
+    public static IEndpointRouteBuilder MapTlsAsk(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Path, Ask).AllowAnonymous().WithTags("Platform");
+        return app;
+    }
+
+    private static async Task<Results<Ok, NotFound>> Ask(string? domain, ServedHostnames hostnames, CancellationToken ct)
+    {
+        // Hostnames are stored lower-case without a trailing dot; SNI may come in any case.
+        var hostname = domain?.Trim().TrimEnd('.').ToLowerInvariant();
+        if (string.IsNullOrEmpty(hostname))
+            return TypedResults.NotFound();
+        return await hostnames.ContainsAsync(hostname, ct) ? TypedResults.Ok() : TypedResults.NotFound();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Data;
+using Dapper;
+using PersonalCloud.Contracts.Apps;
+using PersonalCloud.ControlPlane.Database;
+
+namespace PersonalCloud.ControlPlane.Releases;
+
+/// <summary>Where a new release's image comes from.</summary>
+public sealed record ReleaseSource(string Kind, string Image, string? GitUrl = null, string? GitRef = null, byte[]? Archive = null)
+{
+    public static ReleaseSource FromImage(string image) => new(ReleaseSources.Image, image);
+}
+
+/// <summary>
+/// Writes a release as an immutable snapshot of what the app will run: image (or source), the sealed env values,
+/// port, limits and health settings as they are now. Makes it the app's desired release and notifies the reconciler.
+/// Runs inside the caller's transaction.
+/// </summary>
+public static class ReleaseSnapshots
+{
+    public static async Task<(ReleaseRow Release, long Generation)?> InsertAsync(
+        IDbConnection connection, IDbTransaction tx, Guid appId, ReleaseSource source, string reason, DateTimeOffset now,
+        Guid? sourceReleaseId = null, string? imageDigest = null, string? envSnapshotJson = null)
+    {
+        var id = Guid.CreateVersion7();
+        var inserted = await connection.ExecuteAsync(
+            """
+            INSERT INTO releases (id, app_id, image, image_digest, source_kind, git_url, git_ref, port, status, created_at, env_snapshot,
+                                  memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
+                                  deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, reason, source_release_id)
+            SELECT @id, a.id, @Image, @imageDigest, @Kind, @GitUrl, @GitRef, a.port, @pending, @now,
+                   COALESCE(@envSnapshotJson::jsonb,
+                            (SELECT jsonb_object_agg(e.key, e.encrypted_value) FROM environment_variables e WHERE e.app_id = a.id),
+                            '{}'::jsonb),
+                   a.memory_mb, a.cpus, a.pids_limit, a.security_profile, h.path, h.timeout_seconds, h.healthy_threshold,
+                   h.deploy_deadline_seconds, a.drain_seconds, a.stop_timeout_seconds, @reason, @sourceReleaseId
+            FROM apps a JOIN health_checks h ON h.app_id = a.id
+            WHERE a.id = @appId
+            """,
+            new
+            {
+                id, source.Image, imageDigest, source.Kind, source.GitUrl, source.GitRef, pending = ReleaseStatus.Pending, now,
+                envSnapshotJson, reason, sourceReleaseId, appId,
+            },
+            tx);
+        if (inserted == 0)
+            return null;
+
+        if (source.Archive is { } archive)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO release_sources (release_id, archive, created_at) VALUES (@id, @archive, @now)", new { id, archive, now }, tx);
+        }
+
+        // Latest wins: a release still rolling out is cancelled by the reconciler once this one is desired.
+        await connection.ExecuteAsync(
+            "UPDATE apps SET desired_release_id = @id, image = CASE WHEN @Kind = 'image' THEN @Image ELSE image END WHERE id = @appId",
+            new { id, source.Kind, source.Image, appId }, tx);
+        var generation = await DesiredStateChanges.BumpAsync(connection, tx, appId);
+        var release = await connection.QuerySingleAsync<ReleaseRow>(ReleasesStore.SelectRelease + " WHERE id = @id", new { id }, tx);
+        return (release, generation!.Value);
+    }
+
+    /// <summary>
+    /// After a config change (env): a new release of the same image (by digest once known) with a fresh env snapshot,
+    /// so the change rolls out like a deploy. Nothing when the app was never deployed.
+    /// </summary>
+    public static async Task<(ReleaseRow Release, long Generation)?> InsertFromDesiredAsync(
+        IDbConnection connection, IDbTransaction tx, Guid appId, string reason, DateTimeOffset now)
+    {
+        var desired = await connection.QuerySingleOrDefaultAsync<ReleaseRow>(
+            ReleasesStore.SelectRelease + " WHERE id = (SELECT desired_release_id FROM apps WHERE id = @appId)", new { appId }, tx);
+        if (desired is null)
+            return null;
+
+        var source = desired.ImageDigest is { } digest
+            ? ReleaseSource.FromImage(digest)
+            : new ReleaseSource(desired.SourceKind, desired.Image, desired.GitUrl, desired.GitRef,
+                await connection.QuerySingleOrDefaultAsync<byte[]>("SELECT archive FROM release_sources WHERE release_id = @Id", new { desired.Id }, tx));
+        return await InsertAsync(connection, tx, appId, source, reason, now, sourceReleaseId: desired.Id, imageDigest: desired.ImageDigest);
+    }
+}

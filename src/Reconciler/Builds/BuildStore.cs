@@ -1,0 +1,42 @@
+using Dapper;
+using Npgsql;
+
+namespace PersonalCloud.Reconciler.Builds;
+
+/// <summary>A source release's build context and build log in Postgres. Each call is one short statement or transaction, never held across a build.</summary>
+public sealed class BuildStore(NpgsqlDataSource db)
+{
+    /// <summary>The uploaded tar.gz of an archive release; null once built (or never uploaded).</summary>
+    public async Task<byte[]?> ReadArchiveAsync(Guid releaseId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
+            "SELECT archive FROM release_sources WHERE release_id = @releaseId", new { releaseId }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Keeps the build log; after a success also records the digest at once (so no later pass builds again, even if this one
+    /// fails further on) and drops the uploaded context, which the digest replaces.
+    /// </summary>
+    public async Task RecordAsync(Guid releaseId, string log, string? imageDigest, DateTimeOffset finishedAt, CancellationToken ct)
+    {
+        var succeeded = imageDigest is not null;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO release_build_logs (release_id, log, succeeded, finished_at) VALUES (@releaseId, @log, @succeeded, @finishedAt)
+            ON CONFLICT (release_id) DO UPDATE SET log = EXCLUDED.log, succeeded = EXCLUDED.succeeded, finished_at = EXCLUDED.finished_at
+            """, new { releaseId, log, succeeded, finishedAt }, tx, cancellationToken: ct));
+        if (succeeded)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE releases SET image_digest = COALESCE(image_digest, @imageDigest) WHERE id = @releaseId",
+                new { releaseId, imageDigest }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM release_sources WHERE release_id = @releaseId", new { releaseId }, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+    }
+}

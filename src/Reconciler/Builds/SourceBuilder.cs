@@ -1,0 +1,119 @@
+using System.IO.Compression;
+using PersonalCloud.Contracts.Apps;
+using PersonalCloud.Contracts.Labels;
+using PersonalCloud.Reconciler.Containers;
+using PersonalCloud.Reconciler.Desired;
+
+namespace PersonalCloud.Reconciler.Builds;
+
+/// <summary>
+/// Builds a release from its source (an uploaded tar.gz or a git repository) with the engine, under the tag the API chose.
+/// Success or failure, the output is kept as the release's build log; a failure becomes the release's failure reason.
+/// </summary>
+public sealed partial class SourceBuilder(
+    IContainerRuntime runtime,
+    BuildStore store,
+    GitCheckout git,
+    TimeProvider time,
+    ILogger<SourceBuilder> logger)
+{
+    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(30);
+    private const int MaxReasonChars = 500;
+
+    /// <summary>Throws <see cref="ImageUnavailableException"/> ("build failed: ...") when the source cannot be built.</summary>
+    public async Task<ResolvedImage> BuildAsync(Guid appId, DesiredRelease release, CancellationToken ct)
+    {
+        var log = new BuildLog();
+        var started = time.GetTimestamp();
+        LogBuildStarted(logger, appId, release.Id, release.SourceKind);
+        ResolvedImage image;
+        try
+        {
+            using var timeout = new CancellationTokenSource(BuildTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+            try
+            {
+                image = await BuildFromSourceAsync(appId, release, log, linked.Token);
+            }
+            catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw new ImageBuildFailedException($"the build did not finish within {BuildTimeout.TotalMinutes:0} minutes", e);
+            }
+        }
+        catch (ImageBuildFailedException e)
+        {
+            var reason = Reason(e.Message, log);
+            log.AppendLine($"build failed: {reason}");
+            // The failure is recorded even when the pass is being cancelled: the log is what the owner reads next.
+            await store.RecordAsync(release.Id, log.ToString(), imageDigest: null, time.GetUtcNow(), CancellationToken.None);
+            LogBuildFailed(logger, appId, release.Id, time.GetElapsedTime(started), reason);
+            throw new ImageUnavailableException($"build failed: {reason}", e);
+        }
+
+        await store.RecordAsync(release.Id, log.ToString(), image.Id, time.GetUtcNow(), ct);
+        LogBuildSucceeded(logger, appId, release.Id, image.Id, time.GetElapsedTime(started));
+        return image;
+    }
+
+    private async Task<ResolvedImage> BuildFromSourceAsync(Guid appId, DesiredRelease release, BuildLog log, CancellationToken ct)
+    {
+        var labels = new Dictionary<string, string>
+        {
+            [ContainerLabels.AppId] = appId.ToString("D"),
+            [ContainerLabels.ReleaseId] = release.Id.ToString("D"),
+        };
+        switch (release.SourceKind)
+        {
+            case ReleaseSources.Archive:
+                var archive = await store.ReadArchiveAsync(release.Id, ct)
+                    ?? throw new ImageUnavailableException("the release's build context is gone and its image is not in the engine");
+                // The engine unpacks gzip contexts itself (checked on 20.10, API 1.41).
+                await using (var context = new MemoryStream(archive, writable: false))
+                    return await runtime.BuildImageAsync(context, release.Image, labels, log, ct);
+            case ReleaseSources.Git:
+                return await BuildFromGitAsync(release, labels, log, ct);
+            default:
+                throw new ImageUnavailableException($"unknown source kind '{release.SourceKind}'");
+        }
+    }
+
+    private async Task<ResolvedImage> BuildFromGitAsync(DesiredRelease release, Dictionary<string, string> labels, BuildLog log, CancellationToken ct)
+    {
+        var root = Directory.CreateTempSubdirectory("pcloud-build-");
+        try
+        {
+            var worktree = Path.Combine(root.FullName, "src");
+            await git.CheckoutAsync(release.GitUrl ?? "", release.GitRef, worktree, log, ct);
+            if (!File.Exists(Path.Combine(worktree, "Dockerfile")))
+                throw new ImageBuildFailedException("the repository has no Dockerfile at its root");
+
+            // A temporary file, not memory: a repository can be far larger than an upload.
+            await using var context = new FileStream(Path.Combine(root.FullName, "context.tar"), FileMode.CreateNew, FileAccess.ReadWrite,
+                FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+            await BuildContextTar.WriteAsync(worktree, context, ct);
+            context.Position = 0;
+            return await runtime.BuildImageAsync(context, release.Image, labels, log, ct);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>One line, bounded: the engine's (or git's) last error, else the log's last line.</summary>
+    private static string Reason(string message, BuildLog log)
+    {
+        var line = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()
+            ?? log.LastLine() ?? "no reason given";
+        return line.Length <= MaxReasonChars ? line : line[..MaxReasonChars] + "...";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId}: building release {ReleaseId} from its {SourceKind} source")]
+    private static partial void LogBuildStarted(ILogger logger, Guid appId, Guid releaseId, string sourceKind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId}: release {ReleaseId} built as {ImageId} in {Elapsed}")]
+    private static partial void LogBuildSucceeded(ILogger logger, Guid appId, Guid releaseId, string imageId, TimeSpan elapsed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: build of release {ReleaseId} failed after {Elapsed}: {Reason}")]
+    private static partial void LogBuildFailed(ILogger logger, Guid appId, Guid releaseId, TimeSpan elapsed, string reason);
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using PersonalCloud.Contracts.Api;
+using PersonalCloud.Contracts.Apps;
+using PersonalCloud.Integration.Tests.Support;
+
+namespace PersonalCloud.Integration.Tests.Platform;
+
+/// <summary>Releases as snapshots: failed releases, rollback, env changes, serialized deploys.</summary>
+[Category("Integration")]
+public sealed class ReleaseTests
+{
+    private PlatformFixture _platform = null!;
+    private PlatformApi _api = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _platform = PlatformFixture.Current;
+        _api = new PlatformApi(_platform);
+    }
+
+    [Test]
+    public async Task Deploy_OfAReleaseThatCrashes_FailsIt_KeepsTheOldServing_AndKeepsItsLogs()
+    {
+        var app = await DeployHelloAsync("crashnew", "one");
+        var crasher = await BehaviourImages.BuildCrashAsync(_platform.Docker);
+
+        var deploy = await _api.DeployAsync(app.Id, crasher);
+        var release = await WaitForReleaseAsync(app.Id, deploy.Release!.Id, ReleaseStatus.Failed);
+
+        release.FailureReason.Should().Contain($"code {BehaviourImages.CrashExitCode}");
+        release.FailedAt.Should().NotBeNull();
+        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=one");
+        var after = await _api.GetAppAsync(app.Id);
+        after!.Status.Should().Be(AppStatus.Running);
+        after.CurrentRelease!.Id.Should().NotBe(deploy.Release.Id);
+        await Eventually.UntilAsync(async () => (await _api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?limit=200"))
+            .Any(l => l.Message.Contains(BehaviourImages.CrashLine, StringComparison.Ordinal) && l.ReleaseId == deploy.Release.Id),
+            PlatformApi.ConvergeTimeout, "the failed release's output is kept");
+    }
+
+    [Test]
+    public async Task Deploy_OfAReleaseThatNeverPassesItsHealthCheck_FailsAtTheDeadline()
+    {
+        var response = await _api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(PlatformApi.UniqueName("unhealthy"),
+            HealthCheck: new HealthCheckSettings(Path: "/healthz", DeployDeadlineSeconds: 5)));
+        var app = (await response.Content.ReadFromJsonAsync<AppResponse>())!;
+
+        var deploy = await _api.DeployAsync(app.Id, _platform.HelloImage);
+        var release = await WaitForReleaseAsync(app.Id, deploy.Release!.Id, ReleaseStatus.Failed);
+
+        release.FailureReason.Should().Contain("/healthz").And.Contain("5s");
+        (await _api.GetAppAsync(app.Id))!.Status.Should().Be(AppStatus.Failed);
+        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Test]
+    public async Task EnvChange_MakesANewReleaseWithTheNewSnapshot_AndRollbackRestoresTheOldImageAndEnv()
+    {
+        var app = await DeployHelloAsync("rollback", "one");
+        var first = (await _api.GetAppAsync(app.Id))!.CurrentRelease!;
+
+        var change = await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = "two", ["EXTRA"] = "x" });
+        change.Generation.Should().BeGreaterThan(0);
+        await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Contains("greeting=two"),
+            PlatformApi.ConvergeTimeout, "the env change rolls out");
+        var releases = await _api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases");
+        releases[0].Reason.Should().Be(ReleaseReasons.EnvChange);
+        releases[0].EnvKeys.Should().Equal("EXTRA", "GREETING");
+        releases[0].ImageDigest.Should().Be(first.ImageDigest);
+
+        var rollback = await _api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/rollback", new RollbackRequest());
+        rollback.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var accepted = (await rollback.Content.ReadFromJsonAsync<AcceptedResponse>())!;
+        await _api.WaitForAsync(app.Id, accepted.Generation, AppStatus.Running);
+
+        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=one");
+        var rolledBack = (await _api.GetAppAsync(app.Id))!.CurrentRelease!;
+        rolledBack.Reason.Should().Be(ReleaseReasons.Rollback);
+        rolledBack.SourceReleaseId.Should().Be(first.Id);
+        rolledBack.ImageDigest.Should().Be(first.ImageDigest);
+        rolledBack.EnvKeys.Should().Equal("GREETING");
+        (await _api.GetAsync<IReadOnlyList<EnvVarResponse>>($"/api/apps/{app.Id}/env")).Select(e => e.Key).Should().Equal("GREETING");
+    }
+
+    [Test]
+    public async Task Rollback_WithNothingEarlier_Answers409()
+    {
+        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("norollback"));
+        (await _api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/rollback", new RollbackRequest())).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await _api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/rollback", new RollbackRequest(Guid.NewGuid()))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Deploys_InQuickSuccession_AreSerializedAndTheLatestWins()
+    {
+        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("latest"));
+        AcceptedResponse last = null!;
+        foreach (var greeting in new[] { "a", "b", "c" })
+        {
+            await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = greeting });
+            last = await _api.DeployAsync(app.Id, _platform.HelloImage);
+        }
+
+        var running = await _api.WaitForAsync(app.Id, last.Generation, AppStatus.Running);
+        running.CurrentRelease!.Id.Should().Be(last.Release!.Id);
+        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=c");
+        var releases = await _api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases");
+        releases.Where(r => r.Id != last.Release.Id).Should().OnlyContain(r => r.Status == ReleaseStatus.Cancelled || r.Status == ReleaseStatus.Superseded);
+        await Eventually.UntilAsync(async () => (await PlatformDocker.RunningContainersAsync(_platform, app.Id)).Count == 1,
+            PlatformApi.ConvergeTimeout, "nothing is orphaned");
+    }
+
+    private async Task<AppResponse> DeployHelloAsync(string prefix, string greeting)
+    {
+        var app = await _api.CreateAppAsync(PlatformApi.UniqueName(prefix));
+        await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = greeting });
+        var deploy = await _api.DeployAsync(app.Id, _platform.HelloImage);
+        await _api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
+        return app;
+    }
+
+    private async Task<ReleaseResponse> WaitForReleaseAsync(Guid appId, Guid releaseId, string status)
+    {
+        ReleaseResponse? release = null;
+        await Eventually.UntilAsync(async () =>
+        {
+            release = (await _api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{appId}/releases")).SingleOrDefault(r => r.Id == releaseId);
+            return release?.Status == status;
+        }, PlatformApi.ConvergeTimeout, () => $"release {releaseId} becomes {status} (last: {release?.Status})");
+        return release!;
+    }
+}

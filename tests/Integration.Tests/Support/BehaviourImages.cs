@@ -1,0 +1,38 @@
+using Docker.DotNet;
+
+namespace PersonalCloud.Integration.Tests.Support;
+
+/// <summary>FROM-scratch busybox images that misbehave on purpose, for failure paths.</summary>
+public static class BehaviourImages
+{
+    public const int CrashExitCode = 3;
+    public const string CrashLine = "crasher: giving up";
+
+    /// <summary>Prints a line and exits with <see cref="CrashExitCode"/> a moment after starting.</summary>
+    public const string CrashDockerfile = """
+        FROM scratch
+        COPY busybox /bin/busybox
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        EXPOSE 8080
+        CMD ["sh", "-c", "echo 'crasher: giving up'; exit 3"]
+        """;
+
+    /// <summary>Serves /health.txt for a few seconds, then removes it: healthy at first, unhealthy for good after.</summary>
+    public const string FlappingDockerfile = """
+        FROM scratch
+        COPY busybox /bin/busybox
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        EXPOSE 8080
+        CMD ["sh", "-c", "mkdir -p /tmp/www && echo ok > /tmp/www/health.txt && echo up > /tmp/www/index.html && (sleep 6; rm /tmp/www/health.txt) & exec httpd -f -p 8080 -h /tmp/www"]
+        """;
+
+    public static Task<string> BuildCrashAsync(IDockerClient client) => Build(client, "pcloud-test/crasher", CrashDockerfile);
+
+    public static Task<string> BuildFlappingAsync(IDockerClient client) => Build(client, "pcloud-test/flapping", FlappingDockerfile);
+
+    private static Task<string> Build(IDockerClient client, string repository, string dockerfile)
+    {
+        var files = TestImages.BusyboxFiles();
+        return TestImages.BuildAsync(client, TestImages.ContentTag(repository, dockerfile, files), dockerfile, files, CancellationToken.None);
+    }
+}
