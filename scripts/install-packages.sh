@@ -18,6 +18,8 @@ PCLOUD_PACKAGES=(
   iproute2
   ca-certificates
   procps
+  gcc
+  libc6-dev
 )
 
 is_installed() {

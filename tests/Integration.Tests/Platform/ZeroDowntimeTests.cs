@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using PersonalCloud.Contracts.Apps;
+using PersonalCloud.Integration.Tests.Support;
+
+namespace PersonalCloud.Integration.Tests.Platform;
+
+/// <summary>
+/// Keep-alive clients hammer an app through Caddy while it is redeployed and restarted, and while other apps and
+/// domains come and go: not one request may fail. Uses the static keep-alive server from bench/ (busybox httpd has
+/// no keep-alive and a backlog of 9, so it fails under load by itself).
+/// </summary>
+[Category("Integration")]
+public sealed class ZeroDowntimeTests
+{
+    private const int Clients = 8;
+    private PlatformFixture _platform = null!;
+    private PlatformApi _api = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _platform = PlatformFixture.Current;
+        _api = new PlatformApi(_platform);
+    }
+
+    [Test]
+    public async Task RedeploysAndRestarts_UnderKeepAliveLoad_DropNoRequest()
+    {
+        var image = await KeepAliveImageAsync();
+        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("zdt"));
+        var first = await _api.DeployAsync(app.Id, image);
+        await _api.WaitForAsync(app.Id, first.Generation, AppStatus.Running);
+
+        using var load = new ProxyLoad(_platform.HttpPort, app.GeneratedHostname, Clients);
+        for (var i = 0; i < 3; i++)
+        {
+            var deploy = await _api.DeployAsync(app.Id, image);
+            await WaitUntilOnlyOneContainerAsync(app.Id, deploy.Generation);
+            var restart = await _api.RestartAsync(app.Id);
+            await WaitUntilOnlyOneContainerAsync(app.Id, restart.Generation);
+        }
+
+        var result = await load.StopAsync();
+        TestContext.Progress.WriteLine($"zero-downtime: {result.Succeeded} ok, {result.Failed} failed over 3 redeploys and 3 restarts ({result.FirstFailure})");
+        result.Succeeded.Should().BeGreaterThan(1000);
+        result.Failed.Should().Be(0, $"no request may fail during a rollout (first failure: {result.FirstFailure})");
+    }
+
+    [Test]
+    public async Task CreatingAppsAndAddingDomains_DoesNotDisturbAnotherAppsTraffic()
+    {
+        var image = await KeepAliveImageAsync();
+        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("steady"), image);
+        await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Status == HttpStatusCode.OK,
+            PlatformApi.ConvergeTimeout, "the app serves");
+
+        using var load = new ProxyLoad(_platform.HttpPort, app.GeneratedHostname, Clients);
+        for (var i = 0; i < 5; i++)
+        {
+            var other = await _api.CreateAppAsync(PlatformApi.UniqueName("other"), image);
+            var domain = await _api.Http.PostAsync($"/api/apps/{other.Id}/domains",
+                JsonContent.Create(new Contracts.Api.AddDomainRequest($"{other.Name}.example.test")));
+            domain.StatusCode.Should().Be(HttpStatusCode.Created);
+            await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync($"{other.Name}.example.test")).Status == HttpStatusCode.OK,
+                PlatformApi.ConvergeTimeout, "the new app answers at its domain");
+        }
+
+        var result = await load.StopAsync();
+        result.Succeeded.Should().BeGreaterThan(1000);
+        result.Failed.Should().Be(0, $"other apps' changes never touch this app's traffic (first failure: {result.FirstFailure})");
+    }
+
+    private async Task WaitUntilOnlyOneContainerAsync(Guid appId, long generation)
+    {
+        await _api.WaitForAsync(appId, generation, AppStatus.Running);
+        await Eventually.UntilAsync(async () => (await PlatformDocker.AllContainersAsync(_platform, appId)).Count == 1,
+            PlatformApi.ConvergeTimeout, "the old container has drained and is gone");
+    }
+
+    private static async Task<string> KeepAliveImageAsync()
+    {
+        var output = await ShellScript.RunAsync(Path.Combine(RepoPaths.Root, "bench", "build-keepalive-image.sh"),
+            new Dictionary<string, string>(), TimeSpan.FromMinutes(5));
+        return output.Trim().Split('\n')[^1];
+    }
+}
