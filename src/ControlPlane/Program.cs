@@ -1,7 +1,7 @@
-using Microsoft.AspNetCore.Authentication;
 using PersonalCloud.ControlPlane.Apps;
 using PersonalCloud.ControlPlane.Domains;
 using PersonalCloud.ControlPlane.Env;
+using PersonalCloud.ControlPlane.Events;
 using PersonalCloud.ControlPlane.Health;
 using PersonalCloud.ControlPlane.Hosting;
 using PersonalCloud.ControlPlane.Logs;
@@ -28,7 +28,8 @@ app.MapGroup("/api")
     .MapEnv()
     .MapDomains()
     .MapLogs()
-    .MapHealth();
+    .MapHealth()
+    .MapEvents();
 
 app.Run();
 

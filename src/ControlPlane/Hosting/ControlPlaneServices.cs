@@ -47,6 +47,7 @@ public static class ControlPlaneServices
         services.AddSingleton<ServedHostnames>();
         services.AddSingleton<LogsStore>();
         services.AddSingleton<HealthStore>();
+        services.AddSingleton<Events.EventsStore>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);

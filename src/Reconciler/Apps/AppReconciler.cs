@@ -2,6 +2,7 @@ using PersonalCloud.Contracts.Apps;
 using PersonalCloud.Reconciler.Builds;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
+using PersonalCloud.Reconciler.Events;
 using PersonalCloud.Reconciler.Health;
 using PersonalCloud.Reconciler.Loop;
 using PersonalCloud.Reconciler.Planning;
@@ -20,12 +21,17 @@ public sealed partial class AppReconciler(
     HealthStreaks streaks,
     Logs.LogShipper logs,
     StatusWriter status,
+    EventJournal journal,
     TimeProvider time,
     ILogger<AppReconciler> logger)
 {
     public async Task<ReconcileResult> ReconcileAsync(Guid appId, CancellationToken ct)
     {
         var desired = await desiredState.ReadAsync(appId, ct);
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["AppId"] = appId, ["ReleaseId"] = desired?.Release?.Id, ["Generation"] = desired?.Generation,
+        });
 
         ContainerSpec? spec = null;
         string? imageError = null;
@@ -45,10 +51,13 @@ public sealed partial class AppReconciler(
         var plan = AppPlanner.Plan(new PlanInput(appId, desired, spec, imageError, observed, time.GetUtcNow()));
 
         foreach (var action in plan.Actions)
-            await ActAsync(appId, action, ct);
+            await ActJournaledAsync(appId, desired, action, ct);
 
         if (desired is not null)
+        {
             await status.WriteAsync(desired, plan, spec, ct);
+            await JournalOutcomeAsync(desired, plan, ct);
+        }
 
         return plan.RequeueAfter is { } delay ? new ReconcileResult.RequeueAfter(delay) : ReconcileResult.Done;
     }
@@ -74,6 +83,36 @@ public sealed partial class AppReconciler(
         }
 
         return new ObservedApp(containers, networks.Any(n => n.Name == networkName), route, healthy);
+    }
+
+    /// <summary>Acts, and writes what was done, why, how it went and how long it took to the app's journal.</summary>
+    private async Task ActJournaledAsync(Guid appId, DesiredApp? desired, ReconcileAction action, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var name = action.GetType().Name;
+        try
+        {
+            await ActAsync(appId, action, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            await journal.RecordAsync(new AppEvent(appId, desired?.Release?.Id, desired?.Generation, name, action.Reason, EventJournal.Failed, e.Message, time.GetElapsedTime(started)), ct);
+            throw;
+        }
+
+        await journal.RecordAsync(new AppEvent(appId, desired?.Release?.Id, desired?.Generation, name, action.Reason, EventJournal.Succeeded, null, time.GetElapsedTime(started)), ct);
+    }
+
+    /// <summary>Decisions that are not actions on the engine (a release failing, a crash counted) belong in the journal too.</summary>
+    private async Task JournalOutcomeAsync(DesiredApp desired, ReconcilePlan plan, CancellationToken ct)
+    {
+        if (plan.FailRelease is { } reason)
+            await journal.RecordAsync(new AppEvent(desired.Id, desired.Release?.Id, desired.Generation, "FailRelease", reason, EventJournal.Succeeded, null, TimeSpan.Zero), ct);
+        if (plan.Crash is { Count: > 0 } crash)
+        {
+            await journal.RecordAsync(new AppEvent(desired.Id, desired.Release?.Id, desired.Generation, "BackOffAfterCrash",
+                $"crash {crash.Count} (exit code {crash.LastExitCode?.ToString() ?? "none"}): next start at {crash.RestartNotBefore:O}", EventJournal.Succeeded, null, TimeSpan.Zero), ct);
+        }
     }
 
     private async Task ActAsync(Guid appId, ReconcileAction action, CancellationToken ct)

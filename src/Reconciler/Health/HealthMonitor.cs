@@ -10,7 +10,8 @@ namespace PersonalCloud.Reconciler.Health;
 /// unhealthy threshold of consecutive failures it asks for a rolling restart (a new restart generation), which the
 /// reconciler carries out like any other change of desired state.
 /// </summary>
-public sealed partial class HealthMonitor(NpgsqlDataSource db, IContainerRuntime runtime, HttpProbe probe, TimeProvider time, ILogger<HealthMonitor> logger) : BackgroundService
+public sealed partial class HealthMonitor(
+    NpgsqlDataSource db, IContainerRuntime runtime, HttpProbe probe, Events.EventJournal journal, TimeProvider time, ILogger<HealthMonitor> logger) : BackgroundService
 {
     public const int HistoryPerApp = 200;
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
@@ -105,6 +106,11 @@ public sealed partial class HealthMonitor(NpgsqlDataSource db, IContainerRuntime
         }
 
         await tx.CommitAsync(ct);
+        if (failures >= check.UnhealthyThreshold)
+        {
+            await journal.RecordAsync(new Events.AppEvent(check.AppId, check.ReleaseId, null, "RequestRollingRestart",
+                $"{failures} health checks of {check.Path} failed in a row (last: {result.Error})", Events.EventJournal.Succeeded, null, TimeSpan.Zero), ct);
+        }
     }
 
     private sealed record DueCheck

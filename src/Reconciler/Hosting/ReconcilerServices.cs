@@ -50,6 +50,7 @@ public static class ReconcilerServices
         services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
         services.AddSingleton<DesiredStateReader>();
         services.AddSingleton<StatusWriter>();
+        services.AddSingleton<Events.EventJournal>();
         services.AddSingleton<LogSink>();
         services.AddSingleton<LogShipper>();
         services.AddSingleton<AppReconciler>();
