@@ -66,6 +66,9 @@ public sealed partial class HealthMonitor(
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // Lock the app row before its children, in the same order as the API's delete, so the two never deadlock.
+        if (await connection.ExecuteScalarAsync<Guid?>("SELECT id FROM apps WHERE id = @AppId FOR UPDATE", new { check.AppId }, tx) is null)
+            return;
         var status = result.Healthy ? "healthy" : "unhealthy";
         await connection.ExecuteAsync(
             """

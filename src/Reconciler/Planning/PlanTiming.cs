@@ -4,7 +4,7 @@ namespace PersonalCloud.Reconciler.Planning;
 public static class PlanTiming
 {
     /// <summary>How soon to look again while a container starts.</summary>
-    public static readonly TimeSpan HealthPoll = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan HealthPoll = TimeSpan.FromMilliseconds(25);
 
     /// <summary>Caddy re-resolves an app's upstreams this often (dynamic_upstreams refresh): an old answer lives this long.</summary>
     public static readonly TimeSpan RouteRefresh = Routing.CaddyConfigBuilder.UpstreamRefresh;

@@ -18,6 +18,10 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
+        // The app row first, as every writer does (the API's delete cascades app -> releases): one lock order, no deadlock.
+        if (await connection.ExecuteScalarAsync<Guid?>("SELECT id FROM apps WHERE id = @appId FOR UPDATE", new { appId }, tx) is null)
+            return;
+
         if (releaseId is not null && spec is not null)
         {
             var started = plan.Actions.OfType<StartContainer>().Any();

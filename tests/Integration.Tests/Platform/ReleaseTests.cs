@@ -62,9 +62,8 @@ public sealed class ReleaseTests
         var first = (await _api.GetAppAsync(app.Id))!.CurrentRelease!;
 
         var change = await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = "two", ["EXTRA"] = "x" });
-        change.Generation.Should().BeGreaterThan(0);
-        await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Contains("greeting=two"),
-            PlatformApi.ConvergeTimeout, "the env change rolls out");
+        await _api.WaitForAsync(app.Id, change.Generation, AppStatus.Running);
+        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=two", "the env change rolled out");
         var releases = await _api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases");
         releases[0].Reason.Should().Be(ReleaseReasons.EnvChange);
         releases[0].EnvKeys.Should().Equal("EXTRA", "GREETING");
