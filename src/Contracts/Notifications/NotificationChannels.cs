@@ -5,4 +5,7 @@ public static class NotificationChannels
 {
     /// <summary>Payload: the app id whose desired state changed.</summary>
     public const string DesiredStateChanged = "pcloud_desired_changed";
+
+    /// <summary>Payload: the app id a batch of log lines was just stored for (sent by the reconciler's log collector).</summary>
+    public const string LogsAppended = "pcloud_logs";
 }

@@ -1,32 +1,79 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PersonalCloud.Contracts.Api;
-using PersonalCloud.ControlPlane.Apps;
+using PersonalCloud.ControlPlane.Paging;
 using PersonalCloud.ControlPlane.Problems;
-using PersonalCloud.ControlPlane.Releases;
 
 namespace PersonalCloud.ControlPlane.Logs;
 
 public static class LogsEndpoints
 {
-    private const int DefaultLimit = 100;
-    private const int MaxLimit = 10_000;
+    public const int MinRetentionLines = 100;
+    public const int MaxRetentionLines = 10_000_000;
+    public const int MaxRetentionHours = 8760;
 
     public static RouteGroupBuilder MapLogs(this RouteGroupBuilder api)
     {
-        api.MapGet("/apps/{id:guid}/logs", Tail).WithTags("Logs");
+        var logs = api.MapGroup("/apps/{id:guid}").WithTags("Logs");
+        logs.MapGet("/logs", Query)
+            .WithDescription("Newest lines first selected, returned oldest first, as a JSON array. The next (older) page: the Link rel=\"next\" or X-Next-Before header.");
+        logs.MapGet("/logs/stream", Stream)
+            .WithDescription("Server-Sent Events: the last `tail` lines, then new lines as stored (event `line`, id = line id); honours Last-Event-ID; event `end` when the app is deleted.");
+        logs.MapGet("/log-settings", GetSettings);
+        logs.MapPut("/log-settings", PutSettings);
         return api;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<LogLineResponse>>, ValidationProblem, ProblemHttpResult>> Tail(
-        Guid id, int? limit, AppsStore apps, LogsStore logs, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<LogLineResponse>>, ValidationProblem, ProblemHttpResult>> Query(
+        Guid id, [AsParameters] LogsQueryParameters parameters, HttpContext http, LogsStore logs, CancellationToken ct)
     {
-        if (limit is < 1 or > MaxLimit)
-            return ProblemTypes.Validation("limit", $"limit is between 1 and {MaxLimit}.");
-        if (await apps.GetAsync(id, ct) is null)
+        var (request, errors) = LogQueryParser.Parse(parameters);
+        if (request is null)
+            return ProblemTypes.Validation(errors.ToDictionary());
+        if (!await logs.AppExistsAsync(id, ct))
             return ProblemTypes.NotFound("The app");
-        IReadOnlyList<LogLineResponse> lines = (await logs.TailAsync(id, limit ?? DefaultLimit, ct))
-            .Select(l => new LogLineResponse(l.Id, l.ReleaseId, l.Stream, l.Message, ReleaseRow.Utc(l.Timestamp)))
-            .ToList();
-        return TypedResults.Ok(lines);
+
+        var (lines, more) = await logs.PageAsync(id, request.Filter, request.Before, request.Limit, ct);
+        PageLinks.Apply(http, more ? lines[0].Id : null);
+        IReadOnlyList<LogLineResponse> body = lines.Select(l => l.ToResponse()).ToList();
+        return TypedResults.Ok(body);
+    }
+
+    private static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Stream(
+        Guid id,
+        [AsParameters] LogStreamParameters parameters,
+        [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
+        HttpContext http,
+        LogsStore logs,
+        LogStreamer streamer)
+    {
+        var (filter, tail, errors) = LogQueryParser.ParseStream(parameters);
+        if (filter is null)
+            return ProblemTypes.Validation(errors.ToDictionary());
+        if (!await logs.AppExistsAsync(id, http.RequestAborted))
+            return ProblemTypes.NotFound("The app");
+
+        await streamer.StreamAsync(http, id, filter, tail, LogQueryParser.ResumeAfter(lastEventId));
+        return TypedResults.Empty;
+    }
+
+    private static async Task<Results<Ok<LogSettingsResponse>, ProblemHttpResult>> GetSettings(Guid id, LogSettingsStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } settings ? TypedResults.Ok(settings) : ProblemTypes.NotFound("The app");
+
+    private static async Task<Results<Ok<LogSettingsResponse>, ValidationProblem, ProblemHttpResult>> PutSettings(
+        Guid id, UpdateLogSettingsRequest request, LogSettingsStore store, CancellationToken ct)
+    {
+        var lines = request.Retention?.Lines;
+        var hours = request.Retention?.Hours;
+        var errors = new ValidationErrors()
+            .Check("retention.lines", lines is < MinRetentionLines or > MaxRetentionLines
+                ? $"Retention lines are between {MinRetentionLines} and {MaxRetentionLines} (omit for the platform default)." : null)
+            .Check("retention.hours", hours is < 1 or > MaxRetentionHours
+                ? $"Retention hours are between 1 and {MaxRetentionHours} (omit for the platform default)." : null);
+        if (errors.Any)
+            return ProblemTypes.Validation(errors.ToDictionary());
+
+        var settings = new LogSettingsResponse(request.MaskSecretsInLogs ?? true, new LogRetentionSettings(lines, hours));
+        return await store.ReplaceAsync(id, settings, ct) is { } stored ? TypedResults.Ok(stored) : ProblemTypes.NotFound("The app");
     }
 }

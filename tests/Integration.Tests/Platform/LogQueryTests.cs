@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PersonalCloud.Contracts.Api;
+using PersonalCloud.Integration.Tests.Support;
+
+namespace PersonalCloud.Integration.Tests.Platform;
+
+/// <summary>GET /api/apps/{id}/logs: filters, trigram search and cursor pages, over lines seeded straight into Postgres.</summary>
+[Category("Integration")]
+public sealed class LogQueryTests
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private PlatformFixture _platform = null!;
+    private PlatformApi _api = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _platform = PlatformFixture.Current;
+        _api = new PlatformApi(_platform);
+    }
+
+    [Test]
+    public async Task Query_PagedByAThousand_WalksAllLinesOnceWithoutGaps()
+    {
+        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logpages"));
+        var ids = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, LogSeeder.Numbered("page line", 2500), notify: false);
+
+        var pages = new List<IReadOnlyList<LogLineResponse>>();
+        string? next = $"/api/apps/{app.Id}/logs?limit=1000";
+        while (next is not null)
+        {
+            using var response = await _api.Http.GetAsync(next);
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            var page = (await response.Content.ReadFromJsonAsync<IReadOnlyList<LogLineResponse>>(Json))!;
+            page.Select(l => l.Id).Should().BeInAscendingOrder("each page is returned oldest first");
+            pages.Add(page);
+            next = NextLink(response);
+            if (next is not null)
+                response.Headers.GetValues("X-Next-Before").Single().Should().Be(page[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        pages.Select(p => p.Count).Should().Equal(1000, 1000, 500);
+        var walked = pages.AsEnumerable().Reverse().SelectMany(p => p).ToList();
+        walked.Select(l => l.Id).Should().Equal(ids, "oldest page last, concatenated: every line exactly once, in order");
+        walked[0].Message.Should().Be("page line 00000");
+        walked[^1].Message.Should().Be("page line 02499");
+    }
+
+    [Test]
+    public async Task Query_FiltersByStreamReleaseAndTimeWindow()
+    {
+        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logfilter"));
+        var releaseA = Guid.NewGuid();
+        var releaseB = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+        var t0 = now.AddHours(-3).AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)); // whole seconds: Postgres keeps microseconds
+        var ids = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id,
+        [
+            new("a out early", "stdout", releaseA, t0),
+            new("a err early", "stderr", releaseA, t0.AddMinutes(1)),
+            new("b out middle", "stdout", releaseB, t0.AddHours(1)),
+            new("b err middle", "stderr", releaseB, t0.AddHours(1).AddMinutes(1)),
+            new("b out late", "stdout", releaseB, t0.AddHours(2)),
+        ], notify: false);
+
+        (await Messages(app.Id, "stream=stderr")).Should().Equal("a err early", "b err middle");
+        (await Messages(app.Id, $"release={releaseA}")).Should().Equal("a out early", "a err early");
+        (await Messages(app.Id, $"since={Rfc3339(t0.AddMinutes(30))}&until={Rfc3339(t0.AddHours(2))}")).Should().Equal("b out middle", "b err middle");
+        (await Messages(app.Id, $"release={releaseB}&stream=stdout&since={Rfc3339(t0.AddHours(1))}")).Should().Equal("b out middle", "b out late");
+        (await Messages(app.Id, $"limit=2&before={ids[3]}")).Should().Equal("a err early", "b out middle");
+        // An unencoded '+' arrives as a space: the offset still reads as +02:00.
+        (await Messages(app.Id, $"since={t0.AddHours(2).ToOffset(TimeSpan.FromHours(2)):yyyy-MM-ddTHH:mm:ss.fffffff}+02:00")).Should().Equal("b out late");
+    }
+
+    [Test]
+    public async Task Query_Search_IsACaseInsensitiveLiteralSubstring()
+    {
+        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logsearch"));
+        await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id,
+        [
+            new("job 100%_done at step 4"),
+            new("job 1000xdone at step 5"),
+            new("Connection REFUSED by upstream"),
+            new("all fine"),
+        ], notify: false);
+
+        (await Messages(app.Id, "q=" + Uri.EscapeDataString("0%_d"))).Should().Equal("job 100%_done at step 4");
+        (await Messages(app.Id, "q=refused")).Should().Equal("Connection REFUSED by upstream");
+        (await Messages(app.Id, "q=nothing-like-this")).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task Query_Search_FindsALineTheAppPrinted()
+    {
+        var image = await EchoImage.BuildAsync(_platform.Docker);
+        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logneedle"), image);
+        var needle = "needle-" + Guid.NewGuid().ToString("N")[..12];
+        await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync(app.GeneratedHostname, $"/cgi-bin/say?{needle}")).Status == HttpStatusCode.OK,
+            PlatformApi.ConvergeTimeout, "the app answers its CGI script");
+
+        IReadOnlyList<LogLineResponse> found = [];
+        await Eventually.UntilAsync(async () =>
+        {
+            found = await _api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?q={needle.ToUpperInvariant()}&stream=stderr");
+            return found.Count > 0;
+        }, PlatformApi.ConvergeTimeout, "the printed line is collected and found by search");
+
+        found.Should().ContainSingle().Which.Message.Should().Be($"said: {needle}");
+        found[0].ReleaseId.Should().NotBeNull();
+    }
+
+    [TestCase("limit=0", "limit")]
+    [TestCase("limit=10001", "limit")]
+    [TestCase("limit=ten", "limit")]
+    [TestCase("q=ab", "q")]
+    [TestCase("stream=both", "stream")]
+    [TestCase("release=nope", "release")]
+    [TestCase("since=yesterday", "since")]
+    [TestCase("since=2025-01-02T00:00:00Z&until=2025-01-01T00:00:00Z", "until")]
+    [TestCase("before=-3", "before")]
+    public async Task Query_WithAnInvalidParameter_Answers400NamingIt(string query, string field)
+    {
+        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logbad"));
+        using var response = await _api.Http.GetAsync($"/api/apps/{app.Id}/logs?{query}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("type").GetString().Should().EndWith("/validation");
+        problem.GetProperty("errors").TryGetProperty(field, out _).Should().BeTrue(problem.ToString());
+    }
+
+    [Test]
+    public async Task Query_UnknownApp_Answers404() =>
+        (await _api.Http.GetAsync($"/api/apps/{Guid.NewGuid()}/logs")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+    private async Task<IReadOnlyList<string>> Messages(Guid appId, string query) =>
+        (await _api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{appId}/logs?{query}")).Select(l => l.Message).ToList();
+
+    private static string Rfc3339(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string? NextLink(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+            return null;
+        var link = links.Single();
+        link.Should().EndWith("; rel=\"next\"");
+        return link[1..link.IndexOf('>', StringComparison.Ordinal)];
+    }
+}
