@@ -104,13 +104,15 @@ start_reconciler() {
 }
 
 print_banner() {
-  local api token="$PCLOUD_DATA_DIR/api-token"
+  local api token="$PCLOUD_DATA_DIR/api-token" password="$PCLOUD_DATA_DIR/dashboard-password"
   api="http://$(api_host):$PCLOUD_API_PORT"
   [[ -n ${PCLOUD_API_TOKEN:-} ]] && token="(from PCLOUD_API_TOKEN)"
+  [[ -n ${PCLOUD_DASHBOARD_PASSWORD:-} ]] && password="(from PCLOUD_DASHBOARD_PASSWORD)"
   pcloud_log "PersonalCloud is running. Ctrl-C stops it."
   pcloud_log "  API:        $api/api   (OpenAPI: $api/openapi/v1.json)"
   pcloud_log "  API token:  $token"
-  pcloud_log "  Dashboard:  $api/"
+  pcloud_log "  Dashboard:  $api/  or https://${PCLOUD_DASHBOARD_HOSTNAME:-dashboard.$PCLOUD_BASE_DOMAIN}:$PCLOUD_HTTPS_PORT/"
+  pcloud_log "  Password:   $password   (the API token signs in too)"
   pcloud_log "  Apps:       http://<app>.$PCLOUD_BASE_DOMAIN:$PCLOUD_HTTP_PORT/  https on :$PCLOUD_HTTPS_PORT"
   pcloud_log "  Logs:       $PCLOUD_DATA_DIR/logs (dockerd, postgres, caddy); API and Reconciler here"
 }

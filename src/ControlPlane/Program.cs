@@ -1,4 +1,7 @@
 using PersonalCloud.ControlPlane.Apps;
+using PersonalCloud.ControlPlane.Audit;
+using PersonalCloud.ControlPlane.Auth;
+using PersonalCloud.ControlPlane.Dashboard;
 using PersonalCloud.ControlPlane.Domains;
 using PersonalCloud.ControlPlane.Env;
 using PersonalCloud.ControlPlane.Events;
@@ -13,23 +16,31 @@ builder.Services.AddControlPlane(builder.Configuration);
 
 var app = builder.Build();
 app.MigrateDatabase();
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDashboard();
+app.UseAudit();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapPlatformHealth();
 app.MapTlsAsk();
+app.MapSession();
 app.MapGroup("/api")
     .RequireAuthorization()
+    .RequireSessionAntiforgery()
     .MapApps()
     .MapReleases()
     .MapEnv()
     .MapDomains()
     .MapLogs()
+    .MapAudit()
     .MapHealth()
-    .MapEvents();
+    .MapEvents()
+    .MapInternals();
 
 app.Run();
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -25,8 +24,7 @@ public sealed class BearerTokenHandler(
         if (!token.Matches(header["Bearer ".Length..].Trim()))
             return Task.FromResult(AuthenticateResult.Fail("Invalid token."));
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, Hosting.AppDefaults.OwnerId)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(OwnerAuthentication.ApiTokenPrincipal(), SchemeName)));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

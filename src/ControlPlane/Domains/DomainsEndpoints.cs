@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using PersonalCloud.Contracts.Api;
 using PersonalCloud.Contracts.Validation;
 using PersonalCloud.ControlPlane.Apps;
+using PersonalCloud.ControlPlane.Hosting;
 using PersonalCloud.ControlPlane.Problems;
 using PersonalCloud.ControlPlane.Releases;
 
@@ -19,11 +21,13 @@ public static class DomainsEndpoints
     }
 
     private static async Task<Results<Created<DomainResponse>, Ok<DomainResponse>, ValidationProblem, ProblemHttpResult>> Add(
-        Guid id, AddDomainRequest request, DomainsStore store, CancellationToken ct)
+        Guid id, AddDomainRequest request, DomainsStore store, IOptions<ControlPlaneOptions> options, CancellationToken ct)
     {
         var hostname = request.Hostname?.Trim().TrimEnd('.').ToLowerInvariant();
         if (ValidationRules.Hostname(hostname) is { } error)
             return ProblemTypes.Validation("hostname", error);
+        if (hostname == options.Value.DashboardHost)
+            return ProblemTypes.Conflict("The hostname is taken.", $"'{hostname}' is the platform's dashboard.");
 
         var (outcome, domain) = await store.AddAsync(id, hostname!, ct);
         return outcome switch

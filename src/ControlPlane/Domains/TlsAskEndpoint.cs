@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using PersonalCloud.ControlPlane.Hosting;
 
 namespace PersonalCloud.ControlPlane.Domains;
 
 /// <summary>
 /// Caddy's on-demand TLS "ask": before its first certificate for a hostname Caddy calls
 /// <c>GET /internal/tls/ask?domain=host</c> and goes on only on a 2xx, so no one can make it issue certificates for
-/// hostnames no app has. Anonymous, since Caddy sends no token; the API listens on loopback.
+/// hostnames no app has (the dashboard's hostname is the platform's own). Anonymous, since Caddy sends no token; the API listens on loopback.
 /// </summary>
 public static class TlsAskEndpoint
 {
@@ -17,12 +19,15 @@ public static class TlsAskEndpoint
         return app;
     }
 
-    private static async Task<Results<Ok, NotFound>> Ask(string? domain, ServedHostnames hostnames, CancellationToken ct)
+    private static async Task<Results<Ok, NotFound>> Ask(
+        string? domain, ServedHostnames hostnames, IOptions<ControlPlaneOptions> options, CancellationToken ct)
     {
         // Hostnames are stored lower-case without a trailing dot; SNI may come in any case.
         var hostname = domain?.Trim().TrimEnd('.').ToLowerInvariant();
         if (string.IsNullOrEmpty(hostname))
             return TypedResults.NotFound();
+        if (hostname == options.Value.DashboardHost)
+            return TypedResults.Ok();
         return await hostnames.ContainsAsync(hostname, ct) ? TypedResults.Ok() : TypedResults.NotFound();
     }
 }

@@ -33,6 +33,32 @@ public sealed class ControlPlaneOptions
     [ConfigurationKeyName("HTTPS_PORT")]
     public int HttpsPort { get; set; } = 443;
 
+    /// <summary>The ControlPlane's own port (it listens on ASPNETCORE_URLS): the dashboard's DNS answer through Caddy names it.</summary>
+    [Range(1, 65535)]
+    [ConfigurationKeyName("API_PORT")]
+    public int ApiPort { get; set; } = 8300;
+
+    /// <summary>Caddy's loopback 404 server; the next port is its 503 server (shown in the dashboard's DNS answers).</summary>
+    [Range(1, 65534)]
+    [ConfigurationKeyName("FALLBACK_PORT")]
+    public int FallbackPort { get; set; } = 15380;
+
+    /// <summary>Unset: generated into <see cref="DashboardPasswordFile"/>. Reachable through Caddy, so not a short one.</summary>
+    [RegularExpression("^.{12,}$", ErrorMessage = "PCLOUD_DASHBOARD_PASSWORD has at least 12 characters.")]
+    [ConfigurationKeyName("DASHBOARD_PASSWORD")]
+    public string? DashboardPassword { get; set; }
+
+    /// <summary>The dashboard's hostname through Caddy; empty: <c>dashboard.&lt;base domain&gt;</c> (see <see cref="DashboardHost"/>).</summary>
+    [RegularExpression("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\\.?$")]
+    [ConfigurationKeyName("DASHBOARD_HOSTNAME")]
+    public string? DashboardHostname { get; set; }
+
+    public string DashboardHost => Contracts.Routing.PlatformHostnames.Dashboard(DashboardHostname, BaseDomain);
+
+    public string DashboardPasswordFile => Path.Combine(DataDir, "dashboard-password");
+
+    public string DataProtectionKeysDir => Path.Combine(DataDir, "dataprotection-keys");
+
     public string ApiTokenFile => Path.Combine(DataDir, "api-token");
 
     public string MasterKeyFile => Path.Combine(DataDir, "master.key");

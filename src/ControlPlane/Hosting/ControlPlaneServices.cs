@@ -1,11 +1,12 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PersonalCloud.Contracts.Hosting;
 using PersonalCloud.Contracts.Secrets;
 using PersonalCloud.ControlPlane.Apps;
+using PersonalCloud.ControlPlane.Audit;
 using PersonalCloud.ControlPlane.Auth;
+using PersonalCloud.ControlPlane.Dashboard;
 using PersonalCloud.ControlPlane.Database;
 using PersonalCloud.ControlPlane.Domains;
 using PersonalCloud.ControlPlane.Env;
@@ -46,11 +47,21 @@ public static class ControlPlaneServices
         services.AddSingleton<DomainsStore>();
         services.AddSingleton<ServedHostnames>();
         services.AddSingleton<LogsStore>();
+        services.AddSingleton<LogSettingsStore>();
+        services.AddSingleton<LogStreamer>();
+        services.AddSingleton<LogNotifications>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogNotifications>());
+        services.AddSingleton<AuditStore>();
         services.AddSingleton<HealthStore>();
         services.AddSingleton<Events.EventsStore>();
 
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
+            return DashboardPassword.Load(options.DashboardPassword, options.DashboardPasswordFile);
+        });
+        services.AddOwnerAuthentication((configuration.Get<ControlPlaneOptions>() ?? new()).DataProtectionKeysDir);
+        services.AddDashboard();
         services.AddAuthorization();
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -58,12 +69,13 @@ public static class ControlPlaneServices
         return services;
     }
 
-    /// <summary>Applies migrations before the API serves, and loads the token and key so a bad setup fails at start.</summary>
+    /// <summary>Applies migrations before the API serves, and loads the token, password and key so a bad setup fails at start.</summary>
     public static void MigrateDatabase(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
         DatabaseMigrator.Migrate(DatabaseConnectionString.Normalize(options.DatabaseUrl), app.Logger);
         app.Services.GetRequiredService<ApiToken>();
+        app.Services.GetRequiredService<DashboardPassword>();
         app.Services.GetRequiredService<SecretBox>();
     }
 }

@@ -20,7 +20,17 @@ public static class ProblemTypes
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail, type: Base + "conflict");
 
     public static ProblemHttpResult Unauthorized() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "A valid bearer token is required.", type: Base + "unauthorized");
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "A valid bearer token or dashboard session is required.", type: Base + "unauthorized");
+
+    public static ProblemHttpResult WrongSecret() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The password or token is not correct.", type: Base + "unauthorized");
+
+    public static ProblemHttpResult Antiforgery() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The antiforgery token is missing or not valid.",
+            detail: "Send the csrfToken of GET /auth/session in the X-CSRF-Token header; fetch a new one after login or logout.", type: Base + "antiforgery");
+
+    public static ProblemHttpResult TooManyAttempts() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many login attempts; try again in a minute.", type: Base + "too-many-requests");
 
     public static ProblemHttpResult SecretUnreadable(string key) =>
         TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: $"The value of '{key}' cannot be decrypted with the loaded master key.", type: Base + "secret-unreadable");

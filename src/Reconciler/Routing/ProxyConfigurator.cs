@@ -4,21 +4,34 @@ namespace PersonalCloud.Reconciler.Routing;
 
 /// <summary>
 /// Loads Caddy's static config, and only when Caddy's differs: every load is a reload that drops client
-/// connections, so a reconciler restart with unchanged settings must leave Caddy alone.
+/// connections, so a reconciler restart with unchanged settings must leave Caddy alone. The config Caddy then runs
+/// is written down for the dashboard, once per process and whenever it changes.
 /// </summary>
-public sealed partial class ProxyConfigurator(ICaddyAdmin admin, ProxySettings settings, ILogger<ProxyConfigurator> logger)
+public sealed partial class ProxyConfigurator(ICaddyAdmin admin, ProxySettings settings, ICaddyConfigRecord record, ILogger<ProxyConfigurator> logger)
 {
+    private string? _recorded;
+
     /// <summary>True when Caddy was (re)loaded. A failed read throws and loads nothing.</summary>
     public async Task<bool> EnsureAsync(CancellationToken cancellationToken)
     {
         var desired = CaddyConfigBuilder.Build(settings);
+        var json = CaddyConfigBuilder.Serialize(desired);
         var (current, etag) = await admin.GetAppsAsync(cancellationToken);
-        if (JsonNode.DeepEquals(current, JsonNode.Parse(CaddyConfigBuilder.Serialize(desired))))
-            return false;
+        var load = !JsonNode.DeepEquals(current, JsonNode.Parse(json));
+        if (load)
+        {
+            await admin.LoadAppsAsync(desired, etag, cancellationToken);
+            LogLoaded(logger, current is null ? "had none" : "differed", settings.HttpPort, settings.HttpsPort, settings.DnsPort);
+        }
 
-        await admin.LoadAppsAsync(desired, etag, cancellationToken);
-        LogLoaded(logger, current is null ? "had none" : "differed", settings.HttpPort, settings.HttpsPort, settings.DnsPort);
-        return true;
+        // After Caddy has it (loaded or verified): the record never shows a config Caddy refused.
+        if (json != _recorded)
+        {
+            await record.SaveAsync(json, cancellationToken);
+            _recorded = json;
+        }
+
+        return load;
     }
 
     [LoggerMessage(Level = LogLevel.Information,

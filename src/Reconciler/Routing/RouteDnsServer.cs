@@ -1,5 +1,6 @@
 using System.Net;
 using ARSoft.Tools.Net.Dns;
+using PersonalCloud.Contracts.Routing;
 
 namespace PersonalCloud.Reconciler.Routing;
 
@@ -7,7 +8,7 @@ namespace PersonalCloud.Reconciler.Routing;
 /// The DNS responder Caddy asks for every request host (UDP on loopback): answers come from the routing table's
 /// in-memory snapshot, so they keep coming whatever the reconcile loop is doing.
 /// </summary>
-public sealed partial class RouteDnsServer(RouteTable routes, ProxySettings settings, ILogger<RouteDnsServer> logger) : BackgroundService
+public sealed partial class RouteDnsServer(RouteTable routes, ProxySettings settings, RouteAnswerSettings answers, ILogger<RouteDnsServer> logger) : BackgroundService
 {
     private const int UdpTimeoutMilliseconds = 1000;
 
@@ -39,7 +40,7 @@ public sealed partial class RouteDnsServer(RouteTable routes, ProxySettings sett
     private Task OnQueryAsync(object sender, QueryReceivedEventArgs e)
     {
         if (e.Query is DnsMessage query)
-            e.Response = DnsAnswers.Respond(query, routes.Snapshot, settings.NotFoundPort, settings.UnavailablePort);
+            e.Response = DnsAnswers.Respond(query, routes.Snapshot, answers);
         return Task.CompletedTask;
     }
 

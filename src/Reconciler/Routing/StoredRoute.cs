@@ -40,8 +40,7 @@ public sealed record StoredRoute(
     }
 
     /// <summary>Lower-cased, trimmed, without a trailing dot: DNS names are case-insensitive and may be absolute.</summary>
-    public static string NormalizeHostname(string hostname) =>
-        hostname.Trim().TrimEnd('.').ToLowerInvariant();
+    public static string NormalizeHostname(string hostname) => Contracts.Routing.RouteAnswers.NormalizeHostname(hostname);
 
     public static IReadOnlyList<string> NormalizeHostnames(IEnumerable<string> hostnames) =>
         hostnames.Select(NormalizeHostname).Where(h => h.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using PersonalCloud.Contracts.Routing;
 using PersonalCloud.Integration.Tests.Support;
 using PersonalCloud.Reconciler.Routing;
 
@@ -22,10 +23,12 @@ internal sealed class RoutingStack : IAsyncDisposable
         Routes = routes;
         Dns = dns;
         Admin = new CaddyAdminClient(caddy.AdminSocket);
-        Proxy = new ProxyConfigurator(Admin, settings, NullLogger<ProxyConfigurator>.Instance);
+        Proxy = new ProxyConfigurator(Admin, settings, ConfigRecord, NullLogger<ProxyConfigurator>.Instance);
         // No pooling, so each probe is a fresh connection and shows Caddy's current routing.
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(10) };
     }
+
+    public static CaddyConfigRecord ConfigRecord => new(RoutingDatabase.DataSource, TimeProvider.System);
 
     public CaddyProcess Caddy { get; }
 
@@ -70,6 +73,10 @@ internal sealed class RoutingStack : IAsyncDisposable
         (Routes, Dns) = await StartDnsAsync(Settings);
     }
 
+    /// <summary>The fallback ports of <paramref name="settings"/>; the dashboard entry points at a port nothing listens on.</summary>
+    public static RouteAnswerSettings AnswersFor(ProxySettings settings) =>
+        new(settings.NotFoundPort, settings.UnavailablePort, new Dictionary<string, int> { ["dashboard.localhost"] = 1 });
+
     public static int FreeUdpPort()
     {
         using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
@@ -96,7 +103,7 @@ internal sealed class RoutingStack : IAsyncDisposable
     {
         var routes = new RouteTable(RoutingDatabase.DataSource, TimeProvider.System, NullLogger<RouteTable>.Instance);
         await routes.LoadAsync(CancellationToken.None);
-        var dns = new RouteDnsServer(routes, settings, NullLogger<RouteDnsServer>.Instance);
+        var dns = new RouteDnsServer(routes, settings, AnswersFor(settings), NullLogger<RouteDnsServer>.Instance);
         await dns.StartAsync(CancellationToken.None);
         return (routes, dns);
     }

@@ -29,7 +29,7 @@ public sealed class StaticProxyConfigTests
     {
         var (_, etagBefore) = await _stack.Admin.GetAppsAsync(CancellationToken.None);
         var loadsBefore = _stack.Caddy.ConfigLoads;
-        var restarted = new ProxyConfigurator(_stack.Admin, _stack.Settings with { }, NullLogger<ProxyConfigurator>.Instance);
+        var restarted = new ProxyConfigurator(_stack.Admin, _stack.Settings with { }, RoutingStack.ConfigRecord, NullLogger<ProxyConfigurator>.Instance);
 
         (await restarted.EnsureAsync(CancellationToken.None)).Should().BeFalse();
 
@@ -42,7 +42,7 @@ public sealed class StaticProxyConfigTests
     public async Task Ensure_ConfigCaddyRejects_ThrowsAndTheOldConfigKeepsServing()
     {
         // Both public servers on one port: Caddy refuses to load it ("listener address repeated").
-        var broken = new ProxyConfigurator(_stack.Admin, _stack.Settings with { HttpsPort = _stack.Settings.HttpPort }, NullLogger<ProxyConfigurator>.Instance);
+        var broken = new ProxyConfigurator(_stack.Admin, _stack.Settings with { HttpsPort = _stack.Settings.HttpPort }, RoutingStack.ConfigRecord, NullLogger<ProxyConfigurator>.Instance);
 
         var act = () => broken.EnsureAsync(CancellationToken.None);
 
@@ -72,7 +72,7 @@ public sealed class StaticProxyConfigTests
         await _stack.Routes.ApplyAsync(route.AppId, route, CancellationToken.None);
         using var table = new RouteTable(RoutingDatabase.DataSource, TimeProvider.System, NullLogger<RouteTable>.Instance);
         var port = RoutingStack.FreeUdpPort();
-        using var dns = new RouteDnsServer(table, _stack.Settings with { DnsPort = port }, NullLogger<RouteDnsServer>.Instance);
+        using var dns = new RouteDnsServer(table, _stack.Settings with { DnsPort = port }, RoutingStack.AnswersFor(_stack.Settings), NullLogger<RouteDnsServer>.Instance);
         await dns.StartAsync(CancellationToken.None);
         try
         {

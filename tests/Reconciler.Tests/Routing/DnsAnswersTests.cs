@@ -1,5 +1,6 @@
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
+using PersonalCloud.Contracts.Routing;
 using PersonalCloud.Reconciler.Routing;
 
 namespace PersonalCloud.Reconciler.Tests.Routing;
@@ -8,6 +9,8 @@ public sealed class DnsAnswersTests
 {
     private const int NotFound = 15380;
     private const int Unavailable = 15381;
+    private const int ApiPort = 8300;
+    private static readonly RouteAnswerSettings Settings = RouteAnswerSettings.Create(NotFound, "dashboard.localhost", ApiPort);
     private static readonly DateTimeOffset Time = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static readonly RouteSnapshot Routes = RouteSnapshot.Create(
@@ -15,6 +18,7 @@ public sealed class DnsAnswersTests
         new(Guid.NewGuid(), "blog", ["blog.localhost", "www.example.org"], ["10.0.0.2:8080", "10.0.0.3:8081"], Time, Time),
         new(Guid.NewGuid(), "idle", ["idle.localhost"], [], Time, Time),
         new(Guid.NewGuid(), "odd", ["odd.localhost"], ["web:80", "[::1]:80", "10.0.0.4:0", "10.0.0.4:99999"], Time, Time),
+        new(Guid.NewGuid(), "squatter", ["dashboard.localhost"], ["10.0.0.9:80"], Time.AddDays(-1), Time.AddDays(-1)),
     ]);
 
     public static IEnumerable<TestCaseData> Cases()
@@ -27,6 +31,10 @@ public sealed class DnsAnswersTests
         yield return Case("blog.localhost", RecordType.Any, ReturnCode.NoError, [blog1, blog2], "ANY is answered like SRV");
         yield return Case("idle.localhost", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {Unavailable} 127-0-0-1.ip.pcloud.internal."], "app without upstreams: the 503 server");
         yield return Case("odd.localhost", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {Unavailable} 127-0-0-1.ip.pcloud.internal."], "no upstream usable as a target: the 503 server");
+        yield return Case("dashboard.localhost", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {ApiPort} 127-0-0-1.ip.pcloud.internal."], "the dashboard: the API on loopback, whatever app claims it");
+        yield return Case("Dashboard.LOCALHOST.", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {ApiPort} 127-0-0-1.ip.pcloud.internal."], "the dashboard in any case");
+        yield return Case("dashboard.localhost", RecordType.A, ReturnCode.NoError, [], "the dashboard has only SRV records");
+        yield return Case("127-0-0-1.ip.pcloud.internal", RecordType.A, ReturnCode.NoError, ["A 127.0.0.1"], "the dashboard's target");
         yield return Case("nobody.localhost", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {NotFound} 127-0-0-1.ip.pcloud.internal."], "unknown host: the 404 server");
         yield return Case("blog.localhost", RecordType.A, ReturnCode.NoError, [], "a request host has only SRV records");
         yield return Case("blog.localhost", RecordType.Aaaa, ReturnCode.NoError, [], "a request host has only SRV records");
@@ -46,7 +54,7 @@ public sealed class DnsAnswersTests
     [TestCaseSource(nameof(Cases))]
     public void Respond_Question_Answers(string name, RecordType type, ReturnCode expectedCode, string[] expectedAnswers)
     {
-        var response = DnsAnswers.Respond(Query(name, type), Routes, NotFound, Unavailable);
+        var response = DnsAnswers.Respond(Query(name, type), Routes, Settings);
 
         response.ReturnCode.Should().Be(expectedCode);
         response.AnswerRecords.Select(Format).Should().Equal(expectedAnswers);
@@ -62,7 +70,7 @@ public sealed class DnsAnswersTests
     {
         var query = Query("blog.localhost", RecordType.Srv);
 
-        var response = DnsAnswers.Respond(query, Routes, NotFound, Unavailable);
+        var response = DnsAnswers.Respond(query, Routes, Settings);
 
         response.IsQuery.Should().BeFalse();
         response.IsAuthoritiveAnswer.Should().BeTrue();
@@ -73,7 +81,7 @@ public sealed class DnsAnswersTests
     [Test]
     public void Respond_EmptySnapshot_SendsEveryHostToTheNotFoundServer()
     {
-        var response = DnsAnswers.Respond(Query("blog.localhost", RecordType.Srv), RouteSnapshot.Empty, NotFound, Unavailable);
+        var response = DnsAnswers.Respond(Query("blog.localhost", RecordType.Srv), RouteSnapshot.Empty, Settings);
 
         response.AnswerRecords.Select(Format).Should().Equal($"SRV 0 1 {NotFound} 127-0-0-1.ip.pcloud.internal.");
     }
@@ -81,7 +89,7 @@ public sealed class DnsAnswersTests
     [Test]
     public void Respond_QueryWithoutQuestion_IsAFormatError()
     {
-        DnsAnswers.Respond(new DnsMessage { TransactionID = 7 }, Routes, NotFound, Unavailable).ReturnCode.Should().Be(ReturnCode.FormatError);
+        DnsAnswers.Respond(new DnsMessage { TransactionID = 7 }, Routes, Settings).ReturnCode.Should().Be(ReturnCode.FormatError);
     }
 
     [Test]
@@ -90,7 +98,18 @@ public sealed class DnsAnswersTests
         var query = Query("blog.localhost", RecordType.Srv);
         query.OperationCode = OperationCode.Status;
 
-        DnsAnswers.Respond(query, Routes, NotFound, Unavailable).ReturnCode.Should().Be(ReturnCode.NotImplemented);
+        DnsAnswers.Respond(query, Routes, Settings).ReturnCode.Should().Be(ReturnCode.NotImplemented);
+    }
+
+    [Test]
+    public void Respond_DashboardHostnameWhenConfigured_IsThePlatformsNotTheDefault()
+    {
+        var settings = RouteAnswerSettings.Create(NotFound, PlatformHostnames.Dashboard("Panel.Example.org.", "localhost"), ApiPort);
+
+        DnsAnswers.Respond(Query("panel.example.org", RecordType.Srv), Routes, settings).AnswerRecords.Select(Format)
+            .Should().Equal($"SRV 0 1 {ApiPort} 127-0-0-1.ip.pcloud.internal.");
+        DnsAnswers.Respond(Query("dashboard.localhost", RecordType.Srv), Routes, settings).AnswerRecords.Select(Format)
+            .Should().Equal(["SRV 0 1 80 10-0-0-9.ip.pcloud.internal."], "without the platform entry, the claiming app owns it");
     }
 
     private static TestCaseData Case(string name, RecordType type, ReturnCode code, string[] answers, string why) =>

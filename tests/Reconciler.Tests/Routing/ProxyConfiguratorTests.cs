@@ -9,9 +9,14 @@ public sealed class ProxyConfiguratorTests
     private static readonly ProxySettings Settings = CaddyConfigBuilderTests.LocalSettings;
 
     private FakeCaddyAdmin _caddy = null!;
+    private RecordedConfigs _record = null!;
 
     [SetUp]
-    public void SetUp() => _caddy = new FakeCaddyAdmin();
+    public void SetUp()
+    {
+        _caddy = new FakeCaddyAdmin();
+        _record = new RecordedConfigs();
+    }
 
     [Test]
     public async Task Ensure_OnACaddyWithoutConfig_LoadsTheStaticConfig()
@@ -45,6 +50,32 @@ public sealed class ProxyConfiguratorTests
     }
 
     [Test]
+    public async Task Ensure_RecordsTheConfigCaddyRuns_OnceAfterStartAndAgainOnlyWhenItChanges()
+    {
+        var configurator = Configurator(Settings);
+        await configurator.EnsureAsync(CancellationToken.None);
+        await configurator.EnsureAsync(CancellationToken.None);
+        _record.Saved.Should().Equal(CaddyConfigBuilder.Serialize(CaddyConfigBuilder.Build(Settings)));
+
+        // A restarted reconciler that finds Caddy already configured still writes it down (the table may be new).
+        (await Configurator(Settings with { }).EnsureAsync(CancellationToken.None)).Should().BeFalse();
+        _record.Saved.Should().HaveCount(2);
+
+        await Configurator(Settings with { HttpPort = 8081 }).EnsureAsync(CancellationToken.None);
+        _record.Saved[^1].Should().Contain(":8081");
+    }
+
+    [Test]
+    public async Task Ensure_WhenCaddyRefusesTheConfig_RecordsNothing()
+    {
+        var act = () => new ProxyConfigurator(new RacingCaddyAdmin(_caddy), Settings, _record, NullLogger<ProxyConfigurator>.Instance)
+            .EnsureAsync(CancellationToken.None);
+
+        await act.Should().ThrowAsync<CaddyAdminException>();
+        _record.Saved.Should().BeEmpty();
+    }
+
+    [Test]
     public async Task Ensure_WhenReadingCaddyFails_ThrowsAndLoadsNothing()
     {
         _caddy.FailReadsWith = new HttpRequestException("connection refused");
@@ -59,7 +90,7 @@ public sealed class ProxyConfiguratorTests
     public async Task Ensure_WhenSomeoneChangedTheConfigBetweenReadAndLoad_SurfacesPreconditionFailed()
     {
         var racing = new RacingCaddyAdmin(_caddy);
-        var configurator = new ProxyConfigurator(racing, Settings, NullLogger<ProxyConfigurator>.Instance);
+        var configurator = new ProxyConfigurator(racing, Settings, _record, NullLogger<ProxyConfigurator>.Instance);
 
         var act = () => configurator.EnsureAsync(CancellationToken.None);
 
@@ -67,7 +98,19 @@ public sealed class ProxyConfiguratorTests
     }
 
     private ProxyConfigurator Configurator(ProxySettings settings) =>
-        new(_caddy, settings, NullLogger<ProxyConfigurator>.Instance);
+        new(_caddy, settings, _record, NullLogger<ProxyConfigurator>.Instance);
+
+    /// <summary>The configs written down for the dashboard, in order.</summary>
+    private sealed class RecordedConfigs : ICaddyConfigRecord
+    {
+        public List<string> Saved { get; } = [];
+
+        public Task SaveAsync(string json, CancellationToken cancellationToken)
+        {
+            Saved.Add(json);
+            return Task.CompletedTask;
+        }
+    }
 
     /// <summary>Changes the config right after each read, as another writer would.</summary>
     private sealed class RacingCaddyAdmin(FakeCaddyAdmin inner) : ICaddyAdmin
