@@ -39,6 +39,9 @@ public sealed class PlatformFixture
 
     public string ApiToken { get; private set; } = "";
 
+    /// <summary>Given as PCLOUD_DASHBOARD_PASSWORD, so dashboard tests can sign in.</summary>
+    public string DashboardPassword { get; } = "dashboard-" + Guid.NewGuid().ToString("N");
+
     public HttpClient Api { get; private set; } = null!;
 
     public DockerClient Docker { get; private set; } = null!;
@@ -67,6 +70,7 @@ public sealed class PlatformFixture
         _environment["PCLOUD_CADDY_ADMIN_SOCKET"] = Path.Combine(DataDir, "run", "caddy-admin.sock");
         _environment["PCLOUD_RESYNC_SECONDS"] = "5";
         _environment["PCLOUD_DATABASE_URL"] = "";
+        _environment["PCLOUD_DASHBOARD_PASSWORD"] = DashboardPassword;
 
         await RemoveLeftoversAsync();
         HelloImage = await TestImages.BuildHelloAsync(Docker, CancellationToken.None);
