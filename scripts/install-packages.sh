@@ -20,6 +20,7 @@ PCLOUD_PACKAGES=(
   procps
   gcc
   libc6-dev
+  chromium
 )
 
 is_installed() {

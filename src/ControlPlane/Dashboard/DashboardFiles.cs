@@ -16,8 +16,8 @@ public static class DashboardFiles
 
     public const string IndexFile = "index.html";
 
-    /// <summary>Short: files keep their names across versions (no build step), and revalidation by ETag is cheap.</summary>
-    public const string AssetCacheControl = "public, max-age=60";
+    /// <summary>Files keep their names across versions (no build step): always revalidate by ETag so an upgrade never mixes modules.</summary>
+    public const string AssetCacheControl = "no-cache";
 
     private static readonly string[] ServerPaths = ["/api", "/auth", "/healthz", "/openapi", "/internal"];
 

@@ -1,0 +1,88 @@
+// Formatting and the status vocabulary: every status is text plus a shape, never colour alone.
+import { h } from './dom.js';
+
+const STATUS = {
+  running: { icon: '●', tone: 'ok', label: 'running' },
+  healthy: { icon: '●', tone: 'ok', label: 'healthy' },
+  active: { icon: '●', tone: 'ok', label: 'active' },
+  succeeded: { icon: '✓', tone: 'ok', label: 'succeeded' },
+  ok: { icon: '✓', tone: 'ok', label: 'ok' },
+  deploying: { icon: '◐', tone: 'busy', label: 'deploying' },
+  pending: { icon: '◐', tone: 'busy', label: 'pending' },
+  created: { icon: '○', tone: 'idle', label: 'created' },
+  superseded: { icon: '○', tone: 'idle', label: 'superseded' },
+  skipped: { icon: '○', tone: 'idle', label: 'skipped' },
+  cancelled: { icon: '⊘', tone: 'idle', label: 'cancelled' },
+  deleting: { icon: '⊘', tone: 'idle', label: 'deleting' },
+  failed: { icon: '✕', tone: 'bad', label: 'failed' },
+  unhealthy: { icon: '✕', tone: 'bad', label: 'unhealthy' },
+  error: { icon: '✕', tone: 'bad', label: 'error' },
+  'crash-looping': { icon: '⟲', tone: 'bad', label: 'crash-looping' },
+  serving: { icon: '●', tone: 'ok', label: 'serving' },
+  started: { icon: '◐', tone: 'busy', label: 'started' },
+  draining: { icon: '◑', tone: 'busy', label: 'draining' },
+  removed: { icon: '○', tone: 'idle', label: 'removed' },
+};
+
+/** A badge: icon + text, with a tone class for colour and an aria-label that names what it is. */
+export function badge(status, what = 'Status') {
+  const known = STATUS[status] ?? { icon: '◇', tone: 'idle', label: status ?? 'unknown' };
+  return h('span', { class: `badge tone-${known.tone}`, 'aria-label': `${what}: ${known.label}`, title: `${what}: ${known.label}` },
+    h('span', { class: 'badge-icon', 'aria-hidden': 'true' }, known.icon),
+    h('span', { class: 'badge-text', 'aria-hidden': 'true' }, known.label));
+}
+
+export function shortId(id) {
+  return id ? String(id).slice(-8) : '—';
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+export function ago(value, now = Date.now()) {
+  if (!value) return '—';
+  const seconds = Math.round((new Date(value).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return relative.format(seconds, 'second');
+  if (abs < 45 * 60) return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 22 * 3600) return relative.format(Math.round(seconds / 3600), 'hour');
+  return relative.format(Math.round(seconds / 86400), 'day');
+}
+
+export function when(value) {
+  return value ? absolute.format(new Date(value)) : '—';
+}
+
+export function clockTime(value) {
+  if (!value) return '';
+  const d = new Date(value);
+  return `${clock.format(d)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+/** A <time> element showing "3 minutes ago" with the exact time as its tooltip. */
+export function timeAgo(value) {
+  if (!value) return h('span', { class: 'muted' }, '—');
+  return h('time', { datetime: value, title: when(value) }, ago(value));
+}
+
+export function duration(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s % 60)} s`;
+  const hours = Math.floor(m / 60);
+  if (hours < 48) return `${hours} h ${m % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+export function between(from, to) {
+  if (!from || !to) return null;
+  return new Date(to).getTime() - new Date(from).getTime();
+}
+
+export function count(n, one, many = `${one}s`) {
+  return `${Number(n).toLocaleString()} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,115 @@
+// One app: a header with its status and actions, tabs for each aspect. The shell polls the app every 2 s and stays
+// mounted while the user switches tabs, so focus and the header survive.
+import { h, patch } from '../dom.js';
+import { api, appPath } from '../api.js';
+import { navigate } from '../router.js';
+import { badge, timeAgo } from '../format.js';
+import { poll } from '../components/poll.js';
+import { appActions } from './app-actions.js';
+import { formError } from '../components/forms.js';
+
+const APP_POLL_MS = 2000;
+
+const TABS = [
+  { key: 'overview', label: 'Overview', load: () => import('./tab-overview.js') },
+  { key: 'releases', label: 'Releases', load: () => import('./tab-releases.js') },
+  { key: 'env', label: 'Environment', load: () => import('./tab-env.js') },
+  { key: 'domains', label: 'Domains', load: () => import('./tab-domains.js') },
+  { key: 'logs', label: 'Logs', load: () => import('./tab-logs.js') },
+  { key: 'health', label: 'Health', load: () => import('./tab-health.js') },
+  { key: 'events', label: 'Events', load: () => import('./tab-events.js') },
+  { key: 'internals', label: 'Under the hood', load: () => import('./internals.js') },
+];
+
+let shell = null;
+
+export async function showAppPage({ outlet, params, signal }) {
+  const appId = params.id;
+  const tab = TABS.find((t) => t.key === (params.tab ?? 'overview'));
+  if (!tab) {
+    navigate(`/apps/${appId}`, { replace: true });
+    return;
+  }
+  if (!shell || shell.appId !== appId || !outlet.contains(shell.root)) shell = buildShell(outlet, appId);
+  shell.setTab(tab);
+
+  const listeners = new Set();
+  const ctx = {
+    appId,
+    signal,
+    get app() { return shell.app; },
+    onApp(fn) { listeners.add(fn); },
+    refresh: () => shell.poller?.now(),
+  };
+  shell.poller = poll(async () => {
+    const app = await shell.load(signal);
+    if (app && !signal.aborted) listeners.forEach((fn) => fn(app));
+  }, APP_POLL_MS, signal);
+  shell.ctx = ctx;
+
+  const module = await tab.load();
+  if (signal.aborted) return;
+  shell.panel.replaceChildren();
+  shell.panel.setAttribute('aria-busy', 'true');
+  await module.mount(shell.panel, ctx);
+  shell.panel.removeAttribute('aria-busy');
+}
+
+function buildShell(outlet, appId) {
+  const title = h('h1', { class: 'app-title' }, 'App');
+  const status = h('div', { class: 'app-status', 'aria-live': 'polite' });
+  const address = h('p', { class: 'app-address' });
+  const actionError = h('div', { class: 'action-problem' }, formError());
+  const tabs = h('nav', { class: 'tabs', 'aria-label': 'App sections' },
+    h('ul', null, TABS.map((t) => h('li', null, h('a', { href: `/apps/${appId}${t.key === 'overview' ? '' : `/${t.key}`}`, 'data-tab': t.key }, t.label)))));
+  const panel = h('section', { class: 'tab-panel', id: 'tab-panel' });
+  const header = h('header', { class: 'app-header' },
+    h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'Apps'), h('span', { 'aria-hidden': 'true' }, ' / ')),
+    h('div', { class: 'app-heading' }, title, status),
+    address);
+  const actions = h('div', { class: 'app-actions', role: 'group', 'aria-label': 'App actions' });
+  const root = h('div', { class: 'page app-page' }, header, actions, actionError, tabs, panel);
+  outlet.replaceChildren(root);
+
+  const state = {
+    appId, root, panel, app: null, poller: null, ctx: null, gone: false,
+    setTab(tab) {
+      document.title = `${tab.label} · ${state.app?.name ?? 'App'} · PersonalCloud`;
+      tabs.querySelectorAll('a').forEach((a) => {
+        if (a.dataset.tab === tab.key) a.setAttribute('aria-current', 'page');
+        else a.removeAttribute('aria-current');
+      });
+      state.tab = tab;
+    },
+    async load(signal) {
+      let app;
+      try {
+        app = await api.get(appPath(appId), { signal });
+      } catch (error) {
+        if (signal.aborted) return null;
+        if (error.status === 404) {
+          state.gone = true;
+          patch(status, 'gone', () => badge('deleting'));
+          panel.replaceChildren(h('div', { class: 'empty' }, h('h2', null, 'This app does not exist (any more).'),
+            h('p', null, h('a', { href: '/' }, 'Back to your apps'))));
+          actions.replaceChildren();
+          return null;
+        }
+        patch(address, `err:${error.message}`, () => h('span', { class: 'form-error' }, `Could not refresh: ${error.message}`));
+        return null;
+      }
+      state.app = app;
+      title.textContent = app.name;
+      document.title = `${state.tab?.label ?? 'App'} · ${app.name} · PersonalCloud`;
+      patch(status, [app.status, app.generation, app.observedGeneration], () => [badge(app.status),
+        app.observedGeneration < app.generation ? h('span', { class: 'converging' }, '◐ converging') : null]);
+      patch(address, [app.url, app.lastDeployedAt, Math.floor(Date.now() / 30000)], () => [
+        h('a', { href: app.url, target: '_blank', rel: 'noopener', 'data-external': '', class: 'mono app-url' }, app.url,
+          h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')),
+        h('span', { class: 'muted' }, ' · last deploy '), timeAgo(app.lastDeployedAt)]);
+      if (!actions.childElementCount) actions.append(...appActions(state, actionError));
+      return app;
+    },
+  };
+  return state;
+}
