@@ -1,0 +1,53 @@
+using Npgsql;
+using PersonalCloud.Contracts.Notifications;
+
+namespace PersonalCloud.Integration.Tests.Support;
+
+public sealed record SeedLine(string Message, string Stream = "stdout", Guid? ReleaseId = null, DateTimeOffset? Timestamp = null);
+
+/// <summary>Writes log lines straight into log_lines, as the collector would, for apps that run no container.</summary>
+public static class LogSeeder
+{
+    /// <summary>Inserts the lines in order in one transaction; with <paramref name="notify"/>, NOTIFYs the stream listeners on commit, as the collector does.</summary>
+    public static async Task<IReadOnlyList<long>> InsertAsync(string databaseUrl, Guid appId, IReadOnlyList<SeedLine> lines, bool notify)
+    {
+        await using var connection = new NpgsqlConnection(databaseUrl);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var now = DateTimeOffset.UtcNow;
+        await using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO log_lines (app_id, release_id, container_id, stream, message, timestamp)
+            SELECT $1, x.release_id, 'seeded', x.stream, x.message, x.at
+            FROM unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS x(release_id, stream, message, at, n)
+            ORDER BY x.n
+            RETURNING id
+            """, connection, tx);
+        insert.Parameters.AddWithValue(appId);
+        insert.Parameters.AddWithValue(lines.Select(l => l.ReleaseId).ToArray());
+        insert.Parameters.AddWithValue(lines.Select(l => l.Stream).ToArray());
+        insert.Parameters.AddWithValue(lines.Select(l => l.Message).ToArray());
+        insert.Parameters.AddWithValue(lines.Select(l => (l.Timestamp ?? now).UtcDateTime).ToArray());
+        var ids = new List<long>();
+        await using (var reader = await insert.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                ids.Add(reader.GetInt64(0));
+        }
+
+        if (notify)
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection, tx);
+            command.Parameters.AddWithValue(NotificationChannels.LogsAppended);
+            command.Parameters.AddWithValue(appId.ToString());
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await tx.CommitAsync();
+        ids.Sort();
+        return ids;
+    }
+
+    public static IReadOnlyList<SeedLine> Numbered(string prefix, int count) =>
+        Enumerable.Range(0, count).Select(i => new SeedLine($"{prefix} {i:00000}")).ToList();
+}
