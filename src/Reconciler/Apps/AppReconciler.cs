@@ -22,6 +22,7 @@ public sealed partial class AppReconciler(
     Logs.LogShipper logs,
     StatusWriter status,
     EventJournal journal,
+    ContainerLifecycle lifecycle,
     TimeProvider time,
     ILogger<AppReconciler> logger)
 {
@@ -80,7 +81,11 @@ public sealed partial class AppReconciler(
             var routed = route?.Route.Upstreams.Contains($"{candidate.IpAddress}:{spec.Port}") == true;
             healthy = routed || streaks.Record(candidate.Id, (await probe.CheckAsync(candidate.IpAddress!, spec.Port, release.Health.Path, release.Health.Timeout, ct)).Healthy)
                 >= release.Health.HealthyThreshold;
+            if (healthy && !routed)
+                await lifecycle.HealthyAsync(candidate.Id, ct);
         }
+
+        await lifecycle.ObservedAsync(containers, ct);
 
         return new ObservedApp(containers, networks.Any(n => n.Name == networkName), route, healthy);
     }
@@ -125,10 +130,12 @@ public sealed partial class AppReconciler(
                 break;
             case StartContainer a:
                 var id = await runtime.CreateAndStartAsync(a.Spec, ct);
+                await lifecycle.StartedAsync(a.Spec, id, ct);
                 LogStarted(logger, appId, a.Spec.ReleaseId, id);
                 break;
             case RouteTraffic a:
                 await routes.ApplyAsync(appId, a.Route, ct);
+                await lifecycle.RoutedAsync(appId, a.Route.Upstreams.Select(u => u[..u.LastIndexOf(':')]).ToList(), ct);
                 break;
             case RemoveRoute:
                 await routes.ApplyAsync(appId, null, ct);
@@ -138,6 +145,7 @@ public sealed partial class AppReconciler(
                 if (a.Container.State != ContainerState.Running)
                     await logs.CatchUpAsync(a.Container, ct);
                 await runtime.StopAndRemoveAsync(a.Container.Id, a.StopTimeout, ct);
+                await lifecycle.RemovedAsync(a.Container, a.Reason, ct);
                 streaks.Forget(a.Container.Id);
                 break;
             case RemoveNetwork a:

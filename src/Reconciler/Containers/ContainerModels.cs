@@ -45,7 +45,15 @@ public sealed record ContainerSpec(
     ContainerLimits Limits,
     string SecurityProfile);
 
-public sealed record ContainerLogEntry(DateTimeOffset Timestamp, string Stream, string Message);
+/// <summary>
+/// One line as the engine returned it: its timestamp in nanoseconds since the Unix epoch (exact, as the engine wrote it),
+/// the stream, and the message; <paramref name="Truncated"/> when the line was longer than the collector keeps.
+/// </summary>
+public sealed record ContainerLogEntry(long UnixNanos, string Stream, string Message, bool Truncated = false)
+{
+    /// <summary>The timestamp to 100 ns (.NET's resolution); the exact value is <see cref="UnixNanos"/>.</summary>
+    public DateTimeOffset Timestamp => DateTimeOffset.UnixEpoch.AddTicks(UnixNanos / TimeSpan.NanosecondsPerTick);
+}
 
 public sealed record ContainerEvent(Guid AppId, string ContainerId, string Action);
 

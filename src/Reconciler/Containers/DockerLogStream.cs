@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Docker.DotNet;
 
 namespace PersonalCloud.Reconciler.Containers;
@@ -13,7 +11,8 @@ public static class DockerLogStream
     public const string Stderr = "stderr";
 
     private const int ReadBufferBytes = 64 * 1024;
-    private const int MaxFractionDigits = 7;
+    private const int FractionDigits = 9;
+    private const long NanosPerSecond = 1_000_000_000;
 
     /// <summary>Yields one entry per line until the stream ends (the container stopped) or the token is cancelled.</summary>
     public static async IAsyncEnumerable<ContainerLogEntry> ReadAsync(
@@ -54,12 +53,14 @@ public static class DockerLogStream
     }
 
     /// <summary>Unix seconds with nanoseconds, the form the engine accepts for "since".</summary>
-    public static string FormatSince(DateTimeOffset since)
+    public static string FormatSince(DateTimeOffset since) =>
+        FormatSince(Math.Max(0, since.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * TimeSpan.NanosecondsPerTick);
+
+    /// <summary>Unix seconds with nanoseconds from an exact nanosecond timestamp (the engine's "since" is inclusive).</summary>
+    public static string FormatSince(long unixNanos)
     {
-        var ticks = Math.Max(0, since.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks);
-        var seconds = ticks / TimeSpan.TicksPerSecond;
-        var nanoseconds = ticks % TimeSpan.TicksPerSecond * TimeSpan.NanosecondsPerTick;
-        return string.Create(CultureInfo.InvariantCulture, $"{seconds}.{nanoseconds:D9}");
+        unixNanos = Math.Max(0, unixNanos);
+        return string.Create(CultureInfo.InvariantCulture, $"{unixNanos / NanosPerSecond}.{unixNanos % NanosPerSecond:D9}");
     }
 
     /// <summary>Splits "2024-05-01T10:11:12.123456789Z message" into its timestamp and message.</summary>
@@ -68,38 +69,74 @@ public static class DockerLogStream
         line = line.TrimEnd('\r');
         var space = line.IndexOf(' ', StringComparison.Ordinal);
         var prefix = space < 0 ? line : line[..space];
-        if (TryParseTimestamp(prefix, out var timestamp))
+        if (TryParseUnixNanos(prefix, out var nanos))
         {
-            return new ContainerLogEntry(timestamp, stream, space < 0 ? string.Empty : line[(space + 1)..]);
+            return new ContainerLogEntry(nanos, stream, space < 0 ? string.Empty : line[(space + 1)..]);
         }
 
         // Only reachable if the engine omits timestamps; the epoch sorts such lines first instead of inventing a time.
-        return new ContainerLogEntry(DateTimeOffset.UnixEpoch, stream, line);
+        return new ContainerLogEntry(0, stream, line);
     }
 
     public static bool TryParseTimestamp(string text, out DateTimeOffset timestamp)
     {
-        // RFC3339Nano carries up to 9 fractional digits; .NET parses at most 7.
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        if (dot >= 0)
-        {
-            var end = dot + 1;
-            while (end < text.Length && char.IsAsciiDigit(text[end]))
-            {
-                end++;
-            }
+        var ok = TryParseUnixNanos(text, out var nanos);
+        timestamp = ok ? DateTimeOffset.UnixEpoch.AddTicks(nanos / TimeSpan.NanosecondsPerTick) : default;
+        return ok;
+    }
 
-            if (end - dot - 1 > MaxFractionDigits)
-            {
-                text = string.Concat(text.AsSpan(0, dot + 1 + MaxFractionDigits), text.AsSpan(end));
-            }
+    /// <summary>
+    /// RFC3339Nano ("2024-05-01T10:11:12.123456789Z", trailing zeros of the fraction dropped, or a ±hh:mm offset) to
+    /// nanoseconds since the Unix epoch, exactly: .NET's own parsers stop at 100 ns.
+    /// </summary>
+    public static bool TryParseUnixNanos(ReadOnlySpan<char> text, out long unixNanos)
+    {
+        unixNanos = 0;
+        const int DateTimeLength = 19; // yyyy-MM-ddTHH:mm:ss
+        if (text.Length < DateTimeLength + 1 || text[10] is not ('T' or 't')
+            || !DateTime.TryParseExact(text[..DateTimeLength], "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var wholeSeconds))
+        {
+            return false;
         }
 
-        return DateTimeOffset.TryParse(
-            text,
-            CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
-            out timestamp);
+        var rest = text[DateTimeLength..];
+        long fraction = 0;
+        if (rest[0] == '.')
+        {
+            var digits = 1;
+            while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
+                digits++;
+            var count = digits - 1;
+            if (count is 0 or > FractionDigits)
+                return false;
+            fraction = long.Parse(rest[1..digits], NumberStyles.None, CultureInfo.InvariantCulture);
+            for (var i = count; i < FractionDigits; i++)
+                fraction *= 10;
+            rest = rest[digits..];
+        }
+
+        if (!TryParseOffset(rest, out var offsetSeconds))
+            return false;
+        var seconds = (wholeSeconds.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond - offsetSeconds;
+        unixNanos = (seconds * NanosPerSecond) + fraction;
+        return true;
+    }
+
+    private static bool TryParseOffset(ReadOnlySpan<char> zone, out long offsetSeconds)
+    {
+        offsetSeconds = 0;
+        if (zone is "Z" or "z")
+            return true;
+        if (zone.Length != 6 || zone[0] is not ('+' or '-') || zone[3] != ':'
+            || !int.TryParse(zone[1..3], NumberStyles.None, CultureInfo.InvariantCulture, out var hours)
+            || !int.TryParse(zone[4..6], NumberStyles.None, CultureInfo.InvariantCulture, out var minutes))
+        {
+            return false;
+        }
+
+        offsetSeconds = ((hours * 60) + minutes) * 60L * (zone[0] == '-' ? -1 : 1);
+        return true;
     }
 
     private static async Task<MultiplexedStream.ReadResult?> ReadChunkAsync(
@@ -115,49 +152,6 @@ public static class DockerLogStream
                                    && ex is OperationCanceledException or IOException or ObjectDisposedException)
         {
             return null;
-        }
-    }
-
-    /// <summary>Collects bytes of one stream until a newline, so a UTF-8 character split across frames decodes whole.</summary>
-    private sealed class LogLineSplitter(string stream)
-    {
-        // A writer that never prints a newline must not grow memory without bound.
-        private const int MaxLineBytes = 256 * 1024;
-
-        private readonly ArrayBufferWriter<byte> _pending = new();
-
-        public List<ContainerLogEntry> Push(ReadOnlySpan<byte> chunk)
-        {
-            var entries = new List<ContainerLogEntry>();
-            while (!chunk.IsEmpty)
-            {
-                var newline = chunk.IndexOf((byte)'\n');
-                if (newline < 0)
-                {
-                    _pending.Write(chunk);
-                    if (_pending.WrittenCount >= MaxLineBytes)
-                    {
-                        entries.Add(TakeLine());
-                    }
-
-                    break;
-                }
-
-                _pending.Write(chunk[..newline]);
-                entries.Add(TakeLine());
-                chunk = chunk[(newline + 1)..];
-            }
-
-            return entries;
-        }
-
-        public List<ContainerLogEntry> Flush() => _pending.WrittenCount == 0 ? [] : [TakeLine()];
-
-        private ContainerLogEntry TakeLine()
-        {
-            var line = Encoding.UTF8.GetString(_pending.WrittenSpan);
-            _pending.ResetWrittenCount();
-            return ParseLine(stream, line);
         }
     }
 }

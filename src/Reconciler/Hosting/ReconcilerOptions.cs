@@ -47,6 +47,11 @@ public sealed class ReconcilerOptions
     [ConfigurationKeyName("API_PORT")]
     public int ApiPort { get; set; } = 8300;
 
+    /// <summary>The dashboard's hostname through Caddy; empty: <c>dashboard.&lt;base domain&gt;</c> (see <see cref="DashboardHost"/>).</summary>
+    [RegularExpression("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\\.?$")]
+    [ConfigurationKeyName("DASHBOARD_HOSTNAME")]
+    public string? DashboardHostname { get; set; }
+
     /// <summary>"internal" (Caddy's own CA), "acme" (public certificates) or empty: internal for local base domains.</summary>
     [ConfigurationKeyName("TLS_ISSUER")]
     public string? TlsIssuer { get; set; }
@@ -61,9 +66,15 @@ public sealed class ReconcilerOptions
     [ConfigurationKeyName("RESYNC_SECONDS")]
     public int ResyncSeconds { get; set; } = 30;
 
+    /// <summary>Lines kept per app when the app sets no limit of its own (apps.log_retention_lines).</summary>
     [Range(100, 10_000_000)]
     [ConfigurationKeyName("LOG_RETENTION_LINES")]
     public int LogRetentionLines { get; set; } = 10_000;
+
+    /// <summary>Hours a line is kept when the app sets no limit of its own (apps.log_retention_hours).</summary>
+    [Range(1, 87_600)]
+    [ConfigurationKeyName("LOG_RETENTION_HOURS")]
+    public int LogRetentionHours { get; set; } = 168;
 
     [Range(1, 16)]
     [ConfigurationKeyName("RECONCILE_WORKERS")]
@@ -72,6 +83,8 @@ public sealed class ReconcilerOptions
     public string CaddyAdminEndpoint => string.IsNullOrWhiteSpace(CaddyAdmin) ? Path.Combine(DataDir, "run", "caddy-admin.sock") : CaddyAdmin;
 
     public string MasterKeyFile => Path.Combine(DataDir, "master.key");
+
+    public string DashboardHost => Contracts.Routing.PlatformHostnames.Dashboard(DashboardHostname, BaseDomain);
 
     public bool InternalTls => TlsIssuer switch
     {

@@ -40,7 +40,13 @@ public static class ReconcilerServices
             return new ProxySettings(options.HttpPort, options.HttpsPort, options.InternalTls, options.DnsPort,
                 options.FallbackPort, options.FallbackPort + 1, $"http://127.0.0.1:{options.ApiPort}/internal/tls/ask");
         });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
+            return Contracts.Routing.RouteAnswerSettings.Create(options.FallbackPort, options.DashboardHost, options.ApiPort);
+        });
         services.AddSingleton<RouteTable>();
+        services.AddSingleton<ICaddyConfigRecord, CaddyConfigRecord>();
         services.AddSingleton<ProxyConfigurator>();
         services.AddSingleton<HttpProbe>();
         services.AddSingleton<HealthStreaks>();
@@ -50,9 +56,14 @@ public static class ReconcilerServices
         services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
         services.AddSingleton<DesiredStateReader>();
         services.AddSingleton<StatusWriter>();
+        services.AddSingleton<ContainerLifecycle>();
         services.AddSingleton<Events.EventJournal>();
         services.AddSingleton<LogSink>();
+        services.AddSingleton(LogBufferLimits.Default);
+        services.AddSingleton<LogMaskReader>();
+        services.AddSingleton<LogFollower>();
         services.AddSingleton<LogShipper>();
+        services.AddSingleton<LogRetention>();
         services.AddSingleton<AppReconciler>();
         services.AddSingleton<WorkQueue>();
 

@@ -4,11 +4,11 @@ using PersonalCloud.Reconciler.Hosting;
 
 namespace PersonalCloud.Reconciler.Logs;
 
-/// <summary>Keeps a follower on every running managed container and enforces the per-app retention bound.</summary>
+/// <summary>Keeps a follower on every running managed container and enforces the per-app retention bounds.</summary>
 public sealed partial class LogCollector(
     IContainerRuntime runtime,
     LogShipper shipper,
-    LogSink sink,
+    LogRetention retention,
     TimeProvider time,
     IOptions<ReconcilerOptions> options,
     ILogger<LogCollector> logger) : BackgroundService
@@ -19,21 +19,24 @@ public sealed partial class LogCollector(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Scan, time);
-        var lastRetention = time.GetUtcNow();
+        var lastRetention = DateTimeOffset.MinValue;
         do
         {
             try
             {
-                foreach (var container in await runtime.ListManagedAsync(null, stoppingToken))
+                var containers = await runtime.ListManagedAsync(null, stoppingToken);
+                foreach (var container in containers)
                 {
                     if (container.State == ContainerState.Running)
                         shipper.Follow(container, stoppingToken);
                 }
 
-                if (time.GetUtcNow() - lastRetention > RetentionEvery)
+                var existing = containers.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+                shipper.Forget(existing);
+                if (time.GetUtcNow() - lastRetention >= RetentionEvery)
                 {
                     lastRetention = time.GetUtcNow();
-                    await sink.EnforceRetentionAsync(options.Value.LogRetentionLines, stoppingToken);
+                    await EnforceRetentionAsync(existing, stoppingToken);
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -44,6 +47,18 @@ public sealed partial class LogCollector(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    private async Task EnforceRetentionAsync(IReadOnlySet<string> existing, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var removed = await retention.EnforceAsync(options.Value.LogRetentionLines, options.Value.LogRetentionHours, time.GetUtcNow(), existing, ct);
+        if (removed.ByCount + removed.ByAge + removed.Cursors > 0)
+            LogRetained(logger, removed.ByCount, removed.ByAge, removed.Cursors, (long)time.GetElapsedTime(started).TotalMilliseconds);
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scanning containers for logs failed")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Log retention removed {ByCount} lines over the line limit, {ByAge} lines over the age limit and {Cursors} stale cursors in {ElapsedMs} ms")]
+    private static partial void LogRetained(ILogger logger, long byCount, long byAge, long cursors, long elapsedMs);
 }

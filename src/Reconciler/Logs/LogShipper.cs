@@ -1,90 +1,85 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
+using Npgsql;
 using PersonalCloud.Reconciler.Containers;
 
 namespace PersonalCloud.Reconciler.Logs;
 
 /// <summary>
-/// Moves one container's output into Postgres, resuming after the last stored timestamp so a reconciler restart neither
-/// loses nor repeats lines. Followers run while a container runs; a container about to be removed is caught up first,
-/// so even one that lived for milliseconds leaves its output behind.
+/// At most one <see cref="LogFollower"/> run per container. Followers run while a container runs; a container about to be
+/// removed is caught up first, so even one that lived for milliseconds leaves its output behind. A failed run is retried
+/// from the container's cursor after a pause, so nothing is lost or stored twice.
 /// </summary>
-public sealed partial class LogShipper(IContainerRuntime runtime, LogSink sink, ILogger<LogShipper> logger)
+public sealed partial class LogShipper(LogFollower follower, TimeProvider time, ILogger<LogShipper> logger)
 {
-    private const int BufferLines = 10_000;
-    private const int BatchLines = 1_000;
     private static readonly TimeSpan CatchUpWait = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<string, Task> _followers = new();
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<string, Task> _runs = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _retryNotBefore = new();
 
-    public bool IsFollowing(string containerId) => _followers.ContainsKey(containerId);
+    public bool IsFollowing(string containerId) => _runs.ContainsKey(containerId);
 
-    /// <summary>Starts following a running container unless already doing so.</summary>
+    /// <summary>Starts following a running container unless already doing so (or pausing after a failure).</summary>
     public void Follow(ObservedContainer container, CancellationToken stoppingToken)
     {
-        Task follower;
-        lock (_followers)
-        {
-            if (_followers.ContainsKey(container.Id))
-                return;
-            follower = ShipAsync(container, follow: true, stoppingToken);
-            _followers[container.Id] = follower;
-        }
-
-        _ = follower.ContinueWith(_ => _followers.TryRemove(container.Id, out var _), TaskScheduler.Default);
+        if (_retryNotBefore.TryGetValue(container.Id, out var notBefore) && time.GetUtcNow() < notBefore)
+            return;
+        Start(container, follow: true, stoppingToken);
     }
 
     /// <summary>Stores what a stopped container wrote and no follower stored: waits for a live follower, else reads the rest.</summary>
     public async Task CatchUpAsync(ObservedContainer container, CancellationToken ct)
     {
-        if (_followers.TryGetValue(container.Id, out var follower))
-        {
-            await follower.WaitAsync(CatchUpWait, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            return;
-        }
-
-        await ShipAsync(container, follow: false, ct);
+        var run = _runs.TryGetValue(container.Id, out var live) ? live : Start(container, follow: false, ct);
+        await run.WaitAsync(CatchUpWait, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task ShipAsync(ObservedContainer container, bool follow, CancellationToken ct)
+    /// <summary>Forgets failure pauses of containers that no longer exist.</summary>
+    public void Forget(IReadOnlySet<string> existingContainerIds)
+    {
+        foreach (var id in _retryNotBefore.Keys)
+        {
+            if (!existingContainerIds.Contains(id))
+                _retryNotBefore.TryRemove(id, out _);
+        }
+    }
+
+    private Task Start(ObservedContainer container, bool follow, CancellationToken ct)
+    {
+        lock (_runs)
+        {
+            if (_runs.TryGetValue(container.Id, out var existing))
+                return existing;
+            var run = RunAsync(container, follow, ct);
+            _runs[container.Id] = run;
+            _ = run.ContinueWith(_ => _runs.TryRemove(new KeyValuePair<string, Task>(container.Id, run)), TaskScheduler.Default);
+            return run;
+        }
+    }
+
+    private async Task RunAsync(ObservedContainer container, bool follow, CancellationToken ct)
     {
         await Task.Yield();
-        var buffer = Channel.CreateBounded<ContainerLogEntry>(new BoundedChannelOptions(BufferLines) { SingleReader = true, SingleWriter = true });
         try
         {
-            var since = await sink.LastTimestampAsync(container.Id, ct);
-            var writer = WriteAsync(container, buffer.Reader, ct);
-            await foreach (var line in runtime.FollowLogsAsync(container.Id, since, follow, ct))
-            {
-                // Postgres keeps microseconds: anything at or before the stored cursor was already written.
-                if (since is { } cursor && Truncate(line.Timestamp) <= cursor)
-                    continue;
-                await buffer.Writer.WriteAsync(line, ct);
-            }
-
-            buffer.Writer.TryComplete();
-            await writer;
+            await follower.RunAsync(container, follow, ct);
+            _retryNotBefore.TryRemove(container.Id, out _);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The app was deleted while its container still ran: its lines have nowhere to go.
+            _retryNotBefore[container.Id] = time.GetUtcNow() + RetryAfterFailure;
+            LogAppGone(logger, container.AppId, container.Id);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            buffer.Writer.TryComplete(e);
+            _retryNotBefore[container.Id] = time.GetUtcNow() + RetryAfterFailure;
             LogShipFailed(logger, e, container.AppId, container.Id);
         }
     }
 
-    private async Task WriteAsync(ObservedContainer container, ChannelReader<ContainerLogEntry> reader, CancellationToken ct)
-    {
-        var batch = new List<ContainerLogEntry>(BatchLines);
-        while (await reader.WaitToReadAsync(ct))
-        {
-            while (batch.Count < BatchLines && reader.TryRead(out var line))
-                batch.Add(line);
-            await sink.WriteAsync(container.AppId, container.ReleaseId, container.Id, batch, ct);
-            batch.Clear();
-        }
-    }
-
-    private static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % 10, t.Offset);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: shipping logs of container {ContainerId} failed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: shipping logs of container {ContainerId} failed; retrying from its cursor")]
     private static partial void LogShipFailed(ILogger logger, Exception exception, Guid appId, string containerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId} is gone: not storing logs of container {ContainerId}")]
+    private static partial void LogAppGone(ILogger logger, Guid appId, string containerId);
 }
