@@ -17,13 +17,14 @@ public static class BehaviourImages
         CMD ["sh", "-c", "echo 'crasher: giving up'; exit 3"]
         """;
 
-    /// <summary>Serves /health.txt for a few seconds, then removes it: healthy at first, unhealthy for good after.</summary>
+    /// <summary>Serves /health.txt for a few seconds, then removes it: healthy at first, unhealthy for good after.
+    /// Only the subshell is in the background (';' not '&&'): httpd must not start before /tmp/www exists.</summary>
     public const string FlappingDockerfile = """
         FROM scratch
         COPY busybox /bin/busybox
         RUN ["/bin/busybox", "--install", "-s", "/bin"]
         EXPOSE 8080
-        CMD ["sh", "-c", "mkdir -p /tmp/www && echo ok > /tmp/www/health.txt && echo up > /tmp/www/index.html && (sleep 6; rm /tmp/www/health.txt) & exec httpd -f -p 8080 -h /tmp/www"]
+        CMD ["sh", "-c", "mkdir -p /tmp/www; echo ok > /tmp/www/health.txt; echo up > /tmp/www/index.html; (sleep 6; rm /tmp/www/health.txt) & exec httpd -f -p 8080 -h /tmp/www"]
         """;
 
     public static Task<string> BuildCrashAsync(IDockerClient client) => Build(client, "pcloud-test/crasher", CrashDockerfile);
