@@ -6,39 +6,14 @@ namespace PersonalCloud.Integration.Tests.Platform.Dashboard;
 
 /// <summary>The dashboard with a keyboard only, at phone width, and in its first-run state.</summary>
 [Category("Integration")]
-public sealed class DashboardAccessTests
+public sealed class DashboardAccessTests : DashboardTest
 {
     private const int MaxTabs = 40;
-    private DashboardBrowser _browser = null!;
-    private PlatformApi _api = null!;
-    private readonly List<Guid> _apps = [];
-
-    [OneTimeSetUp]
-    public async Task LaunchAsync() => _browser = await DashboardBrowser.LaunchAsync(PlatformFixture.Current);
-
-    [OneTimeTearDown]
-    public async Task CloseAsync() => await _browser.DisposeAsync();
-
-    [SetUp]
-    public void SetUp()
-    {
-        _api = new PlatformApi(PlatformFixture.Current);
-        _browser.TakeProblems();
-    }
-
-    [TearDown]
-    public async Task CleanUpAsync()
-    {
-        await _browser.CloseContextsAsync();
-        await DashboardBrowser.DeleteAppsAsync(_api, _apps);
-        _apps.Clear();
-        _browser.TakeProblems().Should().BeEmpty("the dashboard runs without script errors or CSP violations");
-    }
 
     [Test]
     public async Task CreateApp_WithTheKeyboardOnly_OpensTheNewAppsPage()
     {
-        var page = await _browser.SignedInPageAsync();
+        var page = await Browser.SignedInPageAsync();
         var name = PlatformApi.UniqueName("keys");
 
         await TabUntilFocusedAsync(page, "Create app");
@@ -59,7 +34,7 @@ public sealed class DashboardAccessTests
         await page.Keyboard.TypeAsync(name);
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = name, Exact = true })).ToBeVisibleAsync();
-        _apps.Add(DashboardBrowser.AppIdFrom(page));
+        Apps.Add(DashboardBrowser.AppIdFrom(page));
 
         // Tabs are links: reachable and followed with the keyboard.
         await TabUntilFocusedAsync(page, "Releases");
@@ -71,11 +46,11 @@ public sealed class DashboardAccessTests
     [Test]
     public async Task AppsList_AtPhoneWidth_HasNoHorizontalPageScroll()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("phone-with-a-long-name"));
-        _apps.Add(app.Id);
-        await _api.DeployAsync(app.Id, _browser.Platform.HelloImage);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("phone-with-a-long-name"));
+        Apps.Add(app.Id);
+        await Api.DeployAsync(app.Id, Browser.Platform.HelloImage);
 
-        var page = await _browser.SignedInPageAsync(width: 375, height: 812);
+        var page = await Browser.SignedInPageAsync(width: 375, height: 812);
         await Expect(page.Locator($"tr[data-app-name='{app.Name}']")).ToBeVisibleAsync();
         await Expect(page.Locator($"tr[data-app-name='{app.Name}'] .badge").First).ToHaveAttributeAsync("aria-label", "Status: running",
             new() { Timeout = (float)DashboardBrowser.ConvergeTimeout.TotalMilliseconds });
@@ -98,13 +73,13 @@ public sealed class DashboardAccessTests
     [Test]
     public async Task AppsList_WithApps_ShowsStatusReleaseAndHealthPerApp()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("listed"));
-        _apps.Add(app.Id);
-        var idle = await _api.CreateAppAsync(PlatformApi.UniqueName("idle"));
-        _apps.Add(idle.Id);
-        await _api.DeployAsync(app.Id, _browser.Platform.HelloImage);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("listed"));
+        Apps.Add(app.Id);
+        var idle = await Api.CreateAppAsync(PlatformApi.UniqueName("idle"));
+        Apps.Add(idle.Id);
+        await Api.DeployAsync(app.Id, Browser.Platform.HelloImage);
 
-        var page = await _browser.SignedInPageAsync();
+        var page = await Browser.SignedInPageAsync();
         var row = page.Locator($"tr[data-app-name='{app.Name}']");
         await Expect(row.Locator("[data-cell='status'] .badge")).ToHaveAttributeAsync("aria-label", "Status: running",
             new() { Timeout = (float)DashboardBrowser.ConvergeTimeout.TotalMilliseconds });
@@ -117,7 +92,7 @@ public sealed class DashboardAccessTests
     [Test]
     public async Task AppsList_WithNoApps_ExplainsHowToStart()
     {
-        var page = await _browser.SignedInPageAsync();
+        var page = await Browser.SignedInPageAsync();
         // Other tests' apps may exist right now: this picture is of a fresh install, so the list is answered empty.
         await page.RouteAsync("**/api/apps", route => route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = "[]" }));
         await DashboardBrowser.GotoAsync(page, "/");
@@ -129,15 +104,15 @@ public sealed class DashboardAccessTests
     [Test]
     public async Task ApiCall_WithoutSession_GoesToTheLoginPageAndBack()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("relogin"));
-        _apps.Add(app.Id);
-        var page = await _browser.NewPageAsync();
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("relogin"));
+        Apps.Add(app.Id);
+        var page = await Browser.NewPageAsync();
         await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}/env");
         await Expect(page).ToHaveURLAsync(new Regex("/login\\?next="));
         await page.GetByLabel("Password or API token").FillAsync("wrong-secret-of-some-length");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong password or token.");
-        await page.GetByLabel("Password or API token").FillAsync(_browser.Platform.ApiToken);
+        await page.GetByLabel("Password or API token").FillAsync(Browser.Platform.ApiToken);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/apps/{app.Id}/env$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Environment", Level = 2 })).ToBeVisibleAsync();

@@ -9,34 +9,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Dashboard;
 
 /// <summary>Pages whose content needs a history to show: health with failed checks, a deploy from an uploaded tarball.</summary>
 [Category("Integration")]
-public sealed class DashboardPagesTests
+public sealed class DashboardPagesTests : DashboardTest
 {
-    private DashboardBrowser _browser = null!;
-    private PlatformApi _api = null!;
-    private readonly List<Guid> _apps = [];
-
-    [OneTimeSetUp]
-    public async Task LaunchAsync() => _browser = await DashboardBrowser.LaunchAsync(PlatformFixture.Current);
-
-    [OneTimeTearDown]
-    public async Task CloseAsync() => await _browser.DisposeAsync();
-
-    [SetUp]
-    public void SetUp()
-    {
-        _api = new PlatformApi(PlatformFixture.Current);
-        _browser.TakeProblems();
-    }
-
-    [TearDown]
-    public async Task CleanUpAsync()
-    {
-        await _browser.CloseContextsAsync();
-        await DashboardBrowser.DeleteAppsAsync(_api, _apps);
-        _apps.Clear();
-        _browser.TakeProblems().Should().BeEmpty("the dashboard runs without script errors or CSP violations");
-    }
-
     [Test]
     public async Task Health_WithFailedChecks_MarksEachByShapeAndText()
     {
@@ -44,7 +18,7 @@ public sealed class DashboardPagesTests
         var failures = new[] { 17, 18, 41 };
         await SeedHealthAsync(app.Id, count: 60, failures);
 
-        var page = await _browser.SignedInPageAsync();
+        var page = await Browser.SignedInPageAsync();
         await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}/health");
         var chart = page.Locator("svg.chart");
         await Expect(chart).ToHaveAttributeAsync("aria-label", "Health-check latency: 60 checks, median 12 ms, highest 2000 ms, 3 failed.");
@@ -66,7 +40,7 @@ public sealed class DashboardPagesTests
         var body = "built-from-an-upload-" + Guid.NewGuid().ToString("N")[..6];
         var archive = SourceContexts.TarGz(SourceContexts.WithBusybox(SourceContexts.ServingDockerfile(body)));
 
-        var page = await _browser.SignedInPageAsync();
+        var page = await Browser.SignedInPageAsync();
         await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload source…" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Deploy from source" });
@@ -78,7 +52,7 @@ public sealed class DashboardPagesTests
         (HttpStatusCode Status, string Body) answer = default;
         await Eventually.UntilAsync(async () =>
         {
-            answer = await _api.GetThroughProxyAsync(app.GeneratedHostname);
+            answer = await Api.GetThroughProxyAsync(app.GeneratedHostname);
             return answer.Body.Contains(body, StringComparison.Ordinal);
         }, DashboardBrowser.ConvergeTimeout, () => $"the uploaded build answers (last: {answer.Status} {answer.Body})");
 
@@ -96,7 +70,7 @@ public sealed class DashboardPagesTests
     public async Task DeployImage_Invalid_ShowsTheProblemNextToTheField()
     {
         var app = await CreateAppAsync("badimage");
-        var page = await _browser.SignedInPageAsync();
+        var page = await Browser.SignedInPageAsync();
         await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Deploy image…" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Deploy an image" });
@@ -113,7 +87,7 @@ public sealed class DashboardPagesTests
     public async Task Env_AddEditRemove_EachMakesANewDesiredGeneration()
     {
         var app = await CreateAppAsync("envedit");
-        var page = await _browser.SignedInPageAsync();
+        var page = await Browser.SignedInPageAsync();
         await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}/env");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No variables" })).ToBeVisibleAsync();
 
@@ -141,21 +115,21 @@ public sealed class DashboardPagesTests
         await row.GetByRole(AriaRole.Button, new() { Name = "Remove COLOUR" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog, new() { Name = "Remove COLOUR?" }).GetByRole(AriaRole.Button, new() { Name = "Remove variable" }).ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
-        var current = await _api.GetAppAsync(app.Id);
+        var current = await Api.GetAppAsync(app.Id);
         current!.Generation.Should().BeGreaterThanOrEqualTo(app.Generation + 3, "add, edit and remove each made a new desired generation");
     }
 
     private async Task<AppResponse> CreateAppAsync(string prefix)
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName(prefix));
-        _apps.Add(app.Id);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName(prefix));
+        Apps.Add(app.Id);
         return app;
     }
 
     /// <summary>A history as the health monitor writes it: mostly quick passes, a few failures (one a timeout).</summary>
     private async Task SeedHealthAsync(Guid appId, int count, int[] failures)
     {
-        await using var connection = new NpgsqlConnection(_browser.Platform.DatabaseUrl);
+        await using var connection = new NpgsqlConnection(Browser.Platform.DatabaseUrl);
         await connection.OpenAsync();
         var start = DateTime.UtcNow.AddSeconds(-10 * count);
         for (var i = 0; i < count; i++)

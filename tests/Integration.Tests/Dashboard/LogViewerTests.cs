@@ -11,43 +11,18 @@ namespace PersonalCloud.Integration.Tests.Platform.Dashboard;
 
 /// <summary>The log viewer under load (100,000 lines) and against hostile text. Lines go straight into log_lines.</summary>
 [Category("Integration")]
-public sealed class LogViewerTests
+public sealed class LogViewerTests : DashboardTest
 {
     private const int LineCount = 100_000;
-    private DashboardBrowser _browser = null!;
-    private PlatformApi _api = null!;
-    private readonly List<Guid> _apps = [];
-
-    [OneTimeSetUp]
-    public async Task LaunchAsync() => _browser = await DashboardBrowser.LaunchAsync(PlatformFixture.Current);
-
-    [OneTimeTearDown]
-    public async Task CloseAsync() => await _browser.DisposeAsync();
-
-    [SetUp]
-    public void SetUp()
-    {
-        _api = new PlatformApi(PlatformFixture.Current);
-        _browser.TakeProblems();
-    }
-
-    [TearDown]
-    public async Task CleanUpAsync()
-    {
-        await _browser.CloseContextsAsync();
-        await DashboardBrowser.DeleteAppsAsync(_api, _apps);
-        _apps.Clear();
-        _browser.TakeProblems().Should().BeEmpty("the dashboard runs without script errors or CSP violations");
-    }
 
     [Test]
     public async Task Logs_With100000LinesStreamedIn_KeepFewRowsInTheDomAndFindTheMarkedLine()
     {
         var app = await CreateAppAsync("logs100k");
         // The platform keeps 10,000 lines per app by default; this app keeps them all.
-        var settings = await _api.Http.PutAsJsonAsync($"/api/apps/{app.Id}/log-settings", new UpdateLogSettingsRequest(Retention: new LogRetentionSettings(Lines: 200_000)));
+        var settings = await Api.Http.PutAsJsonAsync($"/api/apps/{app.Id}/log-settings", new UpdateLogSettingsRequest(Retention: new LogRetentionSettings(Lines: 200_000)));
         settings.EnsureSuccessStatusCode();
-        var page = await _browser.SignedInPageAsync();
+        var page = await Browser.SignedInPageAsync();
         await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}/logs");
         await Expect(page.Locator(".live-status")).ToHaveTextAsync("● Live");
 
@@ -114,14 +89,14 @@ public sealed class LogViewerTests
     {
         var app = await CreateAppAsync("xss");
         const string probe = "<img src=x onerror=alert(1)>";
-        await LogSeeder.InsertAsync(_browser.Platform.DatabaseUrl, app.Id,
+        await LogSeeder.InsertAsync(Browser.Platform.DatabaseUrl, app.Id,
         [
             new SeedLine($"user agent: {probe}", "stderr"),
             new SeedLine("<script>alert(2)</script> and \u001b[1;31mred bold\u001b[0m then \u001b[38;5;208morange\u001b[0m plain"),
         ], notify: true);
-        await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["HTML_VALUE"] = "<b onmouseover=alert(3)>bold?</b>" });
+        await Api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["HTML_VALUE"] = "<b onmouseover=alert(3)>bold?</b>" });
 
-        var page = await _browser.SignedInPageAsync();
+        var page = await Browser.SignedInPageAsync();
         await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}/logs");
         await Expect(page.Locator(".log-row", new() { HasText = probe })).ToBeVisibleAsync();
         (await page.Locator(".log-view img, .log-view script, .log-view b").CountAsync()).Should().Be(0, "log text never becomes markup");
@@ -140,15 +115,15 @@ public sealed class LogViewerTests
     public async Task Logs_WhenPaused_KeepCollectingButHoldTheView_AndFilterByStream()
     {
         var app = await CreateAppAsync("pause");
-        await LogSeeder.InsertAsync(_browser.Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("before", 50), notify: true);
-        var page = await _browser.SignedInPageAsync();
+        await LogSeeder.InsertAsync(Browser.Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("before", 50), notify: true);
+        var page = await Browser.SignedInPageAsync();
         await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}/logs");
         await Expect(page.Locator(".log-count")).ToHaveTextAsync("50 lines");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Resume" })).ToHaveAttributeAsync("aria-pressed", "true");
         var lines = Enumerable.Range(0, 60).Select(i => new SeedLine($"while paused {i:00}", i % 2 == 0 ? "stdout" : "stderr")).ToList();
-        await LogSeeder.InsertAsync(_browser.Platform.DatabaseUrl, app.Id, lines, notify: true);
+        await LogSeeder.InsertAsync(Browser.Platform.DatabaseUrl, app.Id, lines, notify: true);
         await Expect(page.Locator(".live-status")).ToHaveTextAsync("❚❚ Paused · 60 new lines");
         await Expect(page.Locator(".log-count")).ToHaveTextAsync("110 lines");
         (await page.EvaluateAsync<bool>("() => { const v = document.querySelector('.log-view'); return v.scrollTop + v.clientHeight < v.scrollHeight - 100; }"))
@@ -176,8 +151,8 @@ public sealed class LogViewerTests
     public async Task Logs_ScrolledToTheTop_LoadOlderLinesAndKeepTheViewInPlace()
     {
         var app = await CreateAppAsync("older");
-        await LogSeeder.InsertAsync(_browser.Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("history", 3000), notify: true);
-        var page = await _browser.SignedInPageAsync();
+        await LogSeeder.InsertAsync(Browser.Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("history", 3000), notify: true);
+        var page = await Browser.SignedInPageAsync();
         await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}/logs");
         await Expect(page.Locator(".log-count")).ToHaveTextAsync("1,000 lines");
 
@@ -192,7 +167,7 @@ public sealed class LogViewerTests
     public async Task LogSettings_Saved_AreWhatTheApiReturns()
     {
         var app = await CreateAppAsync("logset");
-        var page = await _browser.SignedInPageAsync();
+        var page = await Browser.SignedInPageAsync();
         await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}/logs");
         await page.GetByText("Log settings: masking and retention").ClickAsync();
         var mask = page.GetByLabel("Replace the app's environment values with *** in its logs");
@@ -201,7 +176,7 @@ public sealed class LogViewerTests
         await page.GetByRole(AriaRole.Spinbutton, new() { Name = "Keep at most (lines)" }).FillAsync("5000");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save log settings" }).ClickAsync();
         await Expect(page.Locator(".toast")).ToContainTextAsync("Log settings saved.");
-        var settings = await _api.GetAsync<LogSettingsResponse>($"/api/apps/{app.Id}/log-settings");
+        var settings = await Api.GetAsync<LogSettingsResponse>($"/api/apps/{app.Id}/log-settings");
         settings.Should().Be(new LogSettingsResponse(false, new LogRetentionSettings(5000, null)));
 
         await page.GetByRole(AriaRole.Spinbutton, new() { Name = "Keep at most (lines)" }).FillAsync("5");
@@ -211,15 +186,15 @@ public sealed class LogViewerTests
 
     private async Task<AppResponse> CreateAppAsync(string prefix)
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName(prefix));
-        _apps.Add(app.Id);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName(prefix));
+        Apps.Add(app.Id);
         return app;
     }
 
     /// <summary>COPY is the quickest way in; a NOTIFY afterwards wakes the live streams, as the collector's commit does.</summary>
     private async Task CopyLinesAsync(Guid appId, int count, Func<int, string> message)
     {
-        await using var connection = new NpgsqlConnection(_browser.Platform.DatabaseUrl);
+        await using var connection = new NpgsqlConnection(Browser.Platform.DatabaseUrl);
         await connection.OpenAsync();
         var start = DateTime.UtcNow.AddSeconds(-count / 1000.0);
         await using (var writer = await connection.BeginBinaryImportAsync(
