@@ -7,7 +7,10 @@
 # Env: BENCH_LOG_RETENTION=default keeps the platform's 10,000-line retention running during the flood
 #      (otherwise the app keeps 10,000,000 lines so only ingest is measured).
 #      BENCH_LOG_BASELINE=0 runs without the `docker logs -f` reader (it takes CPU from the platform on 2 cores).
-#      BENCH_LOG_NO_TRGM=1 drops the trigram search index first: what that index costs ingest (diagnostic only).
+#      BENCH_LOG_LINE_TRGM=1 adds the per-line trigram index (gin_trgm_ops on log_lines.message) the search used
+#      before the chunk index (migration 0006): what such an index costs ingest (diagnostic only).
+# The search index (chunks of lines, built after they are stored) is sampled too: its backlog (ids of the flood
+# container's lines not yet in a chunk, which a search filters directly) and when it caught up.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -32,8 +35,8 @@ main() {
     '{name: "flood", port: 8080, limits: {memoryMb: 256, cpus: $cpus, pids: 256}}')" | jq -er .id)
   bench_api POST "/api/apps/$id/env" "$(jq -nc --arg s "$FLOOD" --arg d "$DELAY" '{vars: {FLOOD_SECONDS: $s, FLOOD_DELAY: $d}}')" >/dev/null
   bench_deploy "$id" "$image" >/dev/null
-  if [[ ${BENCH_LOG_NO_TRGM:-0} == 1 ]]; then
-    log_psql -c "DROP INDEX log_lines_message_trgm"
+  if [[ ${BENCH_LOG_LINE_TRGM:-0} == 1 ]]; then
+    log_psql -c "CREATE INDEX log_lines_message_trgm ON log_lines USING gin (message gin_trgm_ops)"
   fi
   if [[ ${BENCH_LOG_RETENTION:-} != default ]]; then
     log_psql -c "UPDATE apps SET log_retention_lines = 10000000 WHERE id = '$id'"
@@ -56,18 +59,20 @@ main() {
   fi
 
   : >"$SAMPLES"
-  local start_us now stored dropped read rss last_total=-1 still=0 i
+  local start_us now stored dropped pending read rss last_total=-1 still=0 i
   start_us=$(bench_now_us)
   for ((i = 0; i < DELAY + FLOOD + 120; i++)); do
     now=$(bench_now_us)
-    IFS='|' read -r stored dropped < <(log_psql -c \
-      "SELECT coalesce(sum(lines_stored), 0), coalesce(sum(lines_dropped), 0) FROM log_cursors WHERE container_id = '$container'")
+    IFS='|' read -r stored dropped pending < <(log_psql -c \
+      "SELECT coalesce(sum(lines_stored), 0), coalesce(sum(lines_dropped), 0),
+              (SELECT coalesce(sum(last_id - after_id), 0) FROM log_search_pending WHERE container_id = '$container')
+       FROM log_cursors WHERE container_id = '$container'")
     read -r rss _ < <(bench_mem "$rpid")
     read -r read <"$COUNT" || read=0
-    printf '%s %s %s %s %s\n' "$(((now - start_us) / 1000))" "$stored" "$dropped" "$read" "$rss" >>"$SAMPLES"
-    # Done when the flood is over and stored + dropped stopped moving for 5 s.
+    printf '%s %s %s %s %s %s\n' "$(((now - start_us) / 1000))" "$stored" "$dropped" "$read" "$rss" "$pending" >>"$SAMPLES"
+    # Done when the flood is over, stored + dropped stopped moving for 5 s and the search index caught up.
     if ((i > DELAY + FLOOD + 2)); then
-      if ((stored + dropped == last_total)); then still=$((still + 1)); else still=0; fi
+      if ((stored + dropped == last_total && pending == 0)); then still=$((still + 1)); else still=0; fi
       ((still >= 5)) && break
     fi
     last_total=$((stored + dropped))
@@ -88,7 +93,7 @@ report() {
   markers=$(log_psql -c "SELECT count(*) FROM log_lines WHERE container_id = '$container' AND stream = 'platform'")
   # The flood window: FLOOD seconds from the first sample where 1,000 lines were read (by `docker logs -f` or the platform).
   awk -v flood="$FLOOD" -v total="$total" -v markers="$markers" '
-    { t[NR] = $1; s[NR] = $2; d[NR] = $3; r[NR] = $4; m[NR] = $5; if ($5 > peak) peak = $5 }
+    { t[NR] = $1; s[NR] = $2; d[NR] = $3; r[NR] = $4; m[NR] = $5; p[NR] = $6; if ($5 > peak) peak = $5; if ($6 > maxp) maxp = $6 }
     END {
       for (i = 1; i <= NR; i++) if (r[i] >= 1000 || s[i] + d[i] >= 1000) { a = i; break }
       for (i = a; i <= NR && t[i] <= t[a] + flood * 1000 + 500; i++) b = i
@@ -102,8 +107,11 @@ report() {
       printf "| stored / dropped in all (after the catch-up) | %d / %d (%d drop lines) |\n", s[NR], d[NR], markers
       printf "| catch-up after the flood window (s) | %.1f |\n", (t[NR] - t[b]) / 1000 - 5
       printf "| Reconciler RSS before / peak / end (MiB) | %.1f / %.1f / %.1f |\n", m[1] / 1024, peak / 1024, m[NR] / 1024
+      for (i = b; i <= NR && p[i] > 0; i++) c = i
+      printf "| search index backlog at the window end / largest (ids not yet chunked) | %d / %d |\n", p[b], maxp
+      printf "| search index caught up after the window (s) | %.1f |\n", (p[b] == 0 ? 0 : (t[c + 1 <= NR ? c + 1 : NR] - t[b]) / 1000)
     }' "$SAMPLES"
-  bench_log "samples (ms stored dropped docker-read rss_kb) in $SAMPLES"
+  bench_log "samples (ms stored dropped docker-read rss_kb index-backlog) in $SAMPLES"
   [[ ${BENCH_KEEP:-0} == 1 ]] || cp "$SAMPLES" /tmp/log-ingest.samples
 }
 

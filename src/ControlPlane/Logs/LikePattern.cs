@@ -3,7 +3,7 @@ namespace PersonalCloud.ControlPlane.Logs;
 /// <summary>Turns user text into an ILIKE substring pattern: the text matches literally, wildcards included.</summary>
 public static class LikePattern
 {
-    /// <summary>Trigrams need three characters; a shorter search could not use the index.</summary>
+    /// <summary>The search index keys are three-character runs (<see cref="Contracts.Logs.LogSearchKeys"/>); a shorter search could not use it.</summary>
     public const int MinSearchLength = 3;
 
     public const int MaxSearchLength = 500;

@@ -36,7 +36,7 @@ public static class LogQueryParser
     private static LogFilter Filter(string? stream, string? release, string? q, ValidationErrors errors)
     {
         errors.Check("q", string.IsNullOrEmpty(q) ? null
-            : q.Length < LikePattern.MinSearchLength ? $"q needs at least {LikePattern.MinSearchLength} characters (the search index works on trigrams)."
+            : q.Length < LikePattern.MinSearchLength ? $"q needs at least {LikePattern.MinSearchLength} characters (the search index works on runs of three characters)."
             : q.Length > LikePattern.MaxSearchLength ? $"q is at most {LikePattern.MaxSearchLength} characters."
             : null);
         return new LogFilter(

@@ -16,24 +16,34 @@ public sealed record LogLineRow
     public LogLineResponse ToResponse() => new(Id, ReleaseId, Stream, Message, new DateTimeOffset(DateTime.SpecifyKind(Timestamp, DateTimeKind.Utc)));
 }
 
-/// <summary>Reads an app's stored log lines. Every query is bounded by a LIMIT and walks an index on (app_id, id).</summary>
+/// <summary>
+/// Reads an app's stored log lines. Every query is bounded by a LIMIT and walks the index on (app_id, id); a text search
+/// first asks the search index which chunks of lines can hold the text (<see cref="LogSearch"/>).
+/// </summary>
 public sealed class LogsStore(NpgsqlDataSource db)
 {
-    private const string Columns = "id, release_id, stream, message, timestamp";
+    internal const string Columns = "id, release_id, stream, message, timestamp";
 
     /// <summary>The newest <paramref name="limit"/> lines older than <paramref name="before"/> (if given), returned oldest first, and whether older ones exist.</summary>
     public async Task<(IReadOnlyList<LogLineRow> Lines, bool More)> PageAsync(Guid appId, LogFilter filter, long? before, int limit, CancellationToken ct)
     {
-        var (where, parameters) = Where(appId, filter, before: before, after: null);
-        parameters.Add("take", limit + 1);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<LogLineRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM log_lines WHERE {where} ORDER BY id DESC LIMIT @take", parameters, cancellationToken: ct))).AsList();
+        var rows = filter.Text is null
+            ? await NewestAsync(connection, appId, filter, before, limit + 1, ct)
+            : await LogSearch.NewestAsync(connection, appId, filter, before, limit + 1, ct);
         var more = rows.Count > limit;
         if (more)
             rows.RemoveAt(rows.Count - 1);
         rows.Reverse();
         return (rows, more);
+    }
+
+    private static async Task<List<LogLineRow>> NewestAsync(NpgsqlConnection connection, Guid appId, LogFilter filter, long? before, int take, CancellationToken ct)
+    {
+        var (where, parameters) = Where(appId, filter, before: before, after: null);
+        parameters.Add("take", take);
+        return (await connection.QueryAsync<LogLineRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM log_lines WHERE {where} ORDER BY {NewestFirst} LIMIT @take", parameters, cancellationToken: ct))).AsList();
     }
 
     /// <summary>Up to <paramref name="limit"/> lines with ids above <paramref name="after"/>, oldest first.</summary>
@@ -43,7 +53,7 @@ public sealed class LogsStore(NpgsqlDataSource db)
         parameters.Add("take", limit);
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<LogLineRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM log_lines WHERE {where} ORDER BY id LIMIT @take", parameters, cancellationToken: ct));
+            $"SELECT {Columns} FROM log_lines WHERE {where} ORDER BY {OldestFirst} LIMIT @take", parameters, cancellationToken: ct));
         return rows.AsList();
     }
 
@@ -58,7 +68,7 @@ public sealed class LogsStore(NpgsqlDataSource db)
         parameters.Add("take", limit);
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<LogLineRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM log_lines WHERE {where} AND id <> ALL(@seen) ORDER BY id LIMIT @take", parameters, cancellationToken: ct));
+            $"SELECT {Columns} FROM log_lines WHERE {where} AND id <> ALL(@seen) ORDER BY {OldestFirst} LIMIT @take", parameters, cancellationToken: ct));
         return rows.AsList();
     }
 
@@ -77,10 +87,18 @@ public sealed class LogsStore(NpgsqlDataSource db)
             "SELECT EXISTS (SELECT 1 FROM apps WHERE id = @appId)", new { appId }, cancellationToken: ct));
     }
 
-    /// <summary>Only the clauses a filter needs, so the planner sees each query's real shape (and its parameter values).</summary>
-    private static (string Where, DynamicParameters Parameters) Where(Guid appId, LogFilter filter, long? before, long? after)
+    // With app_id as a range of one value, "ORDER BY app_id, id" is an order only the (app_id, id) index gives; with
+    // "app_id = x" the planner may walk the primary key backwards instead, past every other app's newer lines.
+    internal const string NewestFirst = "app_id, id DESC";
+    private const string OldestFirst = "app_id DESC, id";
+
+    /// <summary>
+    /// Only the clauses a filter needs, so the planner sees each query's real shape (and its parameter values); the app
+    /// as a one-value range, for <see cref="NewestFirst"/> and <see cref="OldestFirst"/>.
+    /// </summary>
+    internal static (string Where, DynamicParameters Parameters) Where(Guid appId, LogFilter filter, long? before, long? after)
     {
-        var sql = new StringBuilder("app_id = @appId");
+        var sql = new StringBuilder("app_id BETWEEN @appId AND @appId");
         var parameters = new DynamicParameters(new { appId });
         void Add(string clause, string name, object value)
         {
@@ -101,7 +119,7 @@ public sealed class LogsStore(NpgsqlDataSource db)
         if (filter.Until is { } until)
             Add("timestamp < @until", "until", until.UtcDateTime);
         if (filter.Text is { } text)
-            Add("message ILIKE @pattern", "pattern", LikePattern.Contains(text)); // served by the trigram index log_lines_message_trgm
+            Add("message ILIKE @pattern", "pattern", LikePattern.Contains(text));
         return (sql.ToString(), parameters);
     }
 }

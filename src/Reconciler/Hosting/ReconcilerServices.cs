@@ -64,6 +64,7 @@ public static class ReconcilerServices
         services.AddSingleton<LogFollower>();
         services.AddSingleton<LogShipper>();
         services.AddSingleton<LogRetention>();
+        services.AddSingleton<LogSearchIndex>();
         services.AddSingleton<AppReconciler>();
         services.AddSingleton<WorkQueue>();
 
@@ -76,6 +77,7 @@ public static class ReconcilerServices
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService<HealthMonitor>();
         services.AddHostedService<LogCollector>();
+        services.AddHostedService<LogSearchIndexer>();
         return services;
     }
 

@@ -51,14 +51,14 @@ public sealed partial class LogCollector(
     {
         var started = time.GetTimestamp();
         var removed = await retention.EnforceAsync(options.Value.LogRetentionLines, options.Value.LogRetentionHours, time.GetUtcNow(), existing, ct);
-        if (removed.ByCount + removed.ByAge + removed.Cursors > 0)
-            LogRetained(logger, removed.ByCount, removed.ByAge, removed.Cursors, (long)time.GetElapsedTime(started).TotalMilliseconds);
+        if (removed.ByCount + removed.ByAge + removed.Cursors + removed.SearchChunks > 0)
+            LogRetained(logger, removed.ByCount, removed.ByAge, removed.Cursors, removed.SearchChunks, (long)time.GetElapsedTime(started).TotalMilliseconds);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scanning containers for logs failed")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Log retention removed {ByCount} lines over the line limit, {ByAge} lines over the age limit and {Cursors} stale cursors in {ElapsedMs} ms")]
-    private static partial void LogRetained(ILogger logger, long byCount, long byAge, long cursors, long elapsedMs);
+        Message = "Log retention removed {ByCount} lines over the line limit, {ByAge} lines over the age limit {Cursors} stale cursors and {SearchChunks} search chunks in {ElapsedMs} ms")]
+    private static partial void LogRetained(ILogger logger, long byCount, long byAge, long cursors, long searchChunks, long elapsedMs);
 }

@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace PersonalCloud.Reconciler.Logs;
 
 /// <summary>What one retention pass removed.</summary>
-public sealed record RetentionResult(long ByCount, long ByAge, long Cursors);
+public sealed record RetentionResult(long ByCount, long ByAge, long Cursors, long SearchChunks);
 
 /// <summary>
 /// Keeps every app to its newest N lines and its last H hours (per app, or the platform defaults). Each pass finds every
@@ -72,6 +72,14 @@ public sealed class LogRetention(NpgsqlDataSource db)
 
     private const string CursorsSql = "DELETE FROM log_cursors WHERE updated_at < $1 AND NOT (container_id = ANY($2))";
 
+    // A chunk whose newest line is older than the app's oldest kept line indexes nothing any more.
+    private const string SearchChunksSql =
+        """
+        DELETE FROM log_search_chunks c
+        USING (SELECT a.id AS app_id, (SELECT min(x.id) FROM log_lines x WHERE x.app_id = a.id) AS oldest FROM apps a) o
+        WHERE c.app_id = o.app_id AND (o.oldest IS NULL OR c.last_id < o.oldest)
+        """;
+
     private static readonly TimeSpan CursorKeep = TimeSpan.FromDays(1);
 
     /// <summary>
@@ -89,7 +97,9 @@ public sealed class LogRetention(NpgsqlDataSource db)
         await using var cursors = new NpgsqlCommand(CursorsSql, connection);
         cursors.Parameters.AddWithValue((now - CursorKeep).UtcDateTime);
         cursors.Parameters.AddWithValue(existingContainerIds.ToArray());
-        return new RetentionResult(byCount, byAge, await cursors.ExecuteNonQueryAsync(ct));
+        var removedCursors = await cursors.ExecuteNonQueryAsync(ct);
+        await using var chunks = new NpgsqlCommand(SearchChunksSql, connection);
+        return new RetentionResult(byCount, byAge, removedCursors, await chunks.ExecuteNonQueryAsync(ct));
     }
 
     private static async Task<Dictionary<Guid, T>> BoundsAsync<T>(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken ct)

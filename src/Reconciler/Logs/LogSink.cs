@@ -36,7 +36,8 @@ public sealed class LogSink(NpgsqlDataSource db)
 
     /// <summary>
     /// One transaction: the lines (binary COPY), the cursor moved to the newest of them with the stored and dropped counts
-    /// added, and NOTIFY on <see cref="NotificationChannels.LogsAppended"/>. A crash leaves all of it or none.
+    /// added, their id range for the search indexer (<see cref="LogSearchIndexer"/>), and NOTIFY on
+    /// <see cref="NotificationChannels.LogsAppended"/>. A crash leaves all of it or none.
     /// </summary>
     public async Task StoreAsync(LogSource source, IReadOnlyList<StoredLine> lines, long stored, long dropped, DateTimeOffset now, CancellationToken ct)
     {
@@ -44,6 +45,10 @@ public sealed class LogSink(NpgsqlDataSource db)
             return;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Every id the COPY takes is above this one: with currval after it, the range the search indexer will chunk.
+        long below;
+        await using (var reserve = new NpgsqlCommand("SELECT nextval('log_lines_id_seq')", connection, transaction))
+            below = (long)(await reserve.ExecuteScalarAsync(ct))!;
         var last = long.MinValue;
         await using (var writer = await connection.BeginBinaryImportAsync(
             "COPY log_lines (app_id, release_id, container_id, stream, message, timestamp) FROM STDIN (FORMAT BINARY)", ct))
@@ -90,6 +95,11 @@ public sealed class LogSink(NpgsqlDataSource db)
                         new() { Value = source.ContainerId }, new() { Value = source.AppId }, new() { Value = last },
                         new() { Value = stored }, new() { Value = dropped }, new() { Value = now.UtcDateTime },
                     },
+                },
+                new NpgsqlBatchCommand(
+                    "INSERT INTO log_search_pending (app_id, container_id, after_id, last_id) VALUES ($1, $2, $3, currval('log_lines_id_seq'))")
+                {
+                    Parameters = { new() { Value = source.AppId }, new() { Value = source.ContainerId }, new() { Value = below } },
                 },
                 new NpgsqlBatchCommand("SELECT pg_notify($1, $2)")
                 {

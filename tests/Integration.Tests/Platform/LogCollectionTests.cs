@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PersonalCloud.Contracts.Api;
 using PersonalCloud.Integration.Tests.Support;
 
 namespace PersonalCloud.Integration.Tests.Platform;
@@ -127,6 +128,14 @@ public sealed class LogCollectionTests
 
         await Eventually.UntilAsync(async () => await AppLineCountAsync(app.Id) == 400, RetentionTimeout, "lines older than 2 hours go");
         LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), "line-").Should().Equal(Enumerable.Range(LogApps.BurstLines - 400, 400));
+
+        // The search index keeps no chunk of lines that are gone, and still finds the kept ones.
+        await Eventually.UntilAsync(
+            async () => await LogApps.CountAsync(_platform,
+                "SELECT count(*) FROM log_search_chunks WHERE app_id = $1 AND last_id < (SELECT min(id) FROM log_lines WHERE app_id = $1)", app.Id) == 0,
+            RetentionTimeout, "chunks of removed lines go too");
+        (await _api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?q=line-19999")).Should().ContainSingle();
+        (await _api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?q=line-100")).Should().BeEmpty("line-100, line-100x and line-100xx are all gone");
     }
 
     [Test]

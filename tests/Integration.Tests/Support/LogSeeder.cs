@@ -5,7 +5,7 @@ namespace PersonalCloud.Integration.Tests.Support;
 
 public sealed record SeedLine(string Message, string Stream = "stdout", Guid? ReleaseId = null, DateTimeOffset? Timestamp = null);
 
-/// <summary>Writes log lines straight into log_lines, as the collector would, for apps that run no container.</summary>
+/// <summary>Writes log lines straight into log_lines (and their range for the search indexer), as the collector would, for apps that run no container.</summary>
 public static class LogSeeder
 {
     /// <summary>Inserts the lines in order in one transaction; with <paramref name="notify"/>, NOTIFYs the stream listeners on commit, as the collector does.</summary>
@@ -33,6 +33,16 @@ public static class LogSeeder
         {
             while (await reader.ReadAsync())
                 ids.Add(reader.GetInt64(0));
+        }
+
+        // As the collector does: the new lines' id range, for the search indexer (and searched directly until it ran).
+        await using (var pending = new NpgsqlCommand(
+            "INSERT INTO log_search_pending (app_id, container_id, after_id, last_id) VALUES ($1, 'seeded', $2, $3)", connection, tx))
+        {
+            pending.Parameters.AddWithValue(appId);
+            pending.Parameters.AddWithValue(ids.Count == 0 ? 0 : ids.Min() - 1);
+            pending.Parameters.AddWithValue(ids.Count == 0 ? 0 : ids.Max());
+            await pending.ExecuteNonQueryAsync();
         }
 
         if (notify)
