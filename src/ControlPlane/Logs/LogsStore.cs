@@ -77,7 +77,7 @@ public sealed class LogsStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT max(id) FROM log_lines WHERE app_id = @appId", new { appId }, cancellationToken: ct)) ?? 0;
+            $"SELECT id FROM log_lines WHERE app_id BETWEEN @appId AND @appId ORDER BY {NewestFirst} LIMIT 1", new { appId }, cancellationToken: ct)) ?? 0;
     }
 
     public async Task<bool> AppExistsAsync(Guid appId, CancellationToken ct)
