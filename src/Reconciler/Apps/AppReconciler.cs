@@ -17,7 +17,7 @@ public sealed partial class AppReconciler(
     IReleaseImages images,
     IContainerRuntime runtime,
     RouteTable routes,
-    HttpProbe probe,
+    HealthGate healthGate,
     HealthStreaks streaks,
     Logs.LogShipper logs,
     StatusWriter status,
@@ -28,66 +28,86 @@ public sealed partial class AppReconciler(
 {
     public async Task<ReconcileResult> ReconcileAsync(Guid appId, CancellationToken ct)
     {
-        var desired = await desiredState.ReadAsync(appId, ct);
+        // The reads do not depend on each other: they run together, and any failure fails the pass (never "empty").
+        var containers = runtime.ListManagedAsync(appId, ct);
+        var networks = runtime.ListManagedNetworksAsync(ct);
+        var route = routes.GetAsync(appId, ct);
+        var wanted = ReadDesiredAsync(appId, ct);
+        await Task.WhenAll(containers, networks, route, wanted);
+        var (desired, spec, imageError) = await wanted;
+
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
             ["AppId"] = appId, ["ReleaseId"] = desired?.Release?.Id, ["Generation"] = desired?.Generation,
         });
 
-        ContainerSpec? spec = null;
-        string? imageError = null;
-        if (desired?.Release is { Status: not ReleaseStatus.Failed } release)
-        {
-            try
-            {
-                spec = ContainerSpecs.Build(desired, release, await images.ResolveAsync(appId, release, ct));
-            }
-            catch (ImageUnavailableException e)
-            {
-                imageError = e.Message;
-            }
-        }
-
-        var observed = await ObserveAsync(appId, spec, desired?.Release, ct);
+        var observed = await ObserveAsync(await containers, await networks, await route, appId, spec, desired?.Release, ct);
         var plan = AppPlanner.Plan(new PlanInput(appId, desired, spec, imageError, observed, time.GetUtcNow()));
 
         foreach (var action in plan.Actions)
             await ActJournaledAsync(appId, desired, action, ct);
 
-        if (desired is not null)
-        {
-            await status.WriteAsync(desired, plan, spec, ct);
-            await JournalOutcomeAsync(desired, plan, ct);
-        }
+        // A container started in this pass is probed right away, while the status is written.
+        var started = plan.Actions.OfType<StartContainer>().FirstOrDefault();
+        var gate = started is not null && desired?.Release is { } release
+            ? healthGate.WaitHealthyAsync(started.Spec.Name, started.Spec.Port, release.Health, ct)
+            : Task.FromResult(false);
+        await Task.WhenAll(gate, desired is null ? Task.CompletedTask : WriteStatusAsync(desired, plan, spec, ct));
 
+        // Healthy already: the next pass (which re-reads everything and plans again) switches traffic, so run it now.
+        if (await gate)
+            return new ReconcileResult.RequeueAfter(TimeSpan.Zero);
         return plan.RequeueAfter is { } delay ? new ReconcileResult.RequeueAfter(delay) : ReconcileResult.Done;
     }
 
-    private async Task<ObservedApp> ObserveAsync(Guid appId, ContainerSpec? spec, DesiredRelease? release, CancellationToken ct)
+    private async Task<(DesiredApp? Desired, ContainerSpec? Spec, string? ImageError)> ReadDesiredAsync(Guid appId, CancellationToken ct)
     {
-        var containers = await runtime.ListManagedAsync(appId, ct);
-        var networks = await runtime.ListManagedNetworksAsync(ct);
-        var networkName = ContainerSpecs.NetworkName(appId);
-        var route = await routes.GetAsync(appId, ct);
+        var desired = await desiredState.ReadAsync(appId, ct);
+        if (desired?.Release is not { Status: not ReleaseStatus.Failed } release)
+            return (desired, null, null);
+        try
+        {
+            return (desired, ContainerSpecs.Build(desired, release, await images.ResolveAsync(appId, release, ct)), null);
+        }
+        catch (ImageUnavailableException e)
+        {
+            return (desired, null, e.Message);
+        }
+    }
 
-        var healthy = false;
+    private async Task WriteStatusAsync(DesiredApp desired, ReconcilePlan plan, ContainerSpec? spec, CancellationToken ct)
+    {
+        await status.WriteAsync(desired, plan, spec, ct);
+        await JournalOutcomeAsync(desired, plan, ct);
+    }
+
+    private async Task<ObservedApp> ObserveAsync(IReadOnlyList<ObservedContainer> containers, IReadOnlyList<ObservedNetwork> networks, ObservedRoute? route,
+        Guid appId, ContainerSpec? spec, DesiredRelease? release, CancellationToken ct)
+    {
+        // Addresses are recorded while the candidate is probed: neither waits for the other.
+        var recorded = lifecycle.ObservedAsync(containers, ct);
+        var healthy = CandidateHealthyAsync(containers, route, spec, release, ct);
+        await Task.WhenAll(recorded, healthy);
+        return new ObservedApp(containers, networks.Any(n => n.Name == ContainerSpecs.NetworkName(appId)), route, await healthy);
+    }
+
+    private async Task<bool> CandidateHealthyAsync(IReadOnlyList<ObservedContainer> containers, ObservedRoute? route,
+        ContainerSpec? spec, DesiredRelease? release, CancellationToken ct)
+    {
         var candidate = spec is null ? null : containers
             .Where(c => c.SpecHash == spec.SpecHash && c.State == ContainerState.Running && c.IpAddress is not null)
             .OrderByDescending(c => c.CreatedAt)
             .FirstOrDefault();
-        if (candidate is not null && spec is not null && release is not null)
-        {
-            // Once traffic reaches it, the rollout gate is behind it: the health monitor watches from then on.
-            var routed = route?.Route.Upstreams.Contains($"{candidate.IpAddress}:{spec.Port}") == true;
-            healthy = routed || streaks.Record(candidate.Id, (await probe.CheckAsync(candidate.IpAddress!, spec.Port, release.Health.Path, release.Health.Timeout, ct)).Healthy)
-                >= release.Health.HealthyThreshold;
-            if (healthy && !routed)
-                await lifecycle.HealthyAsync(candidate.Id, ct);
-        }
+        if (candidate is null || spec is null || release is null)
+            return false;
 
-        await lifecycle.ObservedAsync(containers, ct);
-
-        return new ObservedApp(containers, networks.Any(n => n.Name == networkName), route, healthy);
+        // Once traffic reaches it, the rollout gate is behind it: the health monitor watches from then on.
+        if (route?.Route.Upstreams.Contains($"{candidate.IpAddress}:{spec.Port}") == true)
+            return true;
+        if (!await healthGate.WaitHealthyAsync(candidate, spec.Port, release.Health, ct))
+            return false;
+        await lifecycle.HealthyAsync(candidate.Id, ct);
+        return true;
     }
 
     /// <summary>Acts, and writes what was done, why, how it went and how long it took to the app's journal.</summary>

@@ -165,6 +165,18 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         return id;
     }
 
+    public async Task<ObservedContainer?> InspectAsync(string containerIdOrName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return DockerObservedState.ToObserved(await _client.Containers.InspectContainerAsync(containerIdOrName, cancellationToken));
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public async Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken)
     {
         try

@@ -21,9 +21,6 @@ public static class DockerObservedState
         var ip = container.NetworkSettings?.Networks?.Values
             .Select(n => n.IPAddress)
             .FirstOrDefault(a => !string.IsNullOrEmpty(a));
-        var created = container.Created.Kind == DateTimeKind.Local
-            ? container.Created.ToUniversalTime()
-            : DateTime.SpecifyKind(container.Created, DateTimeKind.Utc);
         return new ObservedContainer(
             container.ID,
             container.Names?.FirstOrDefault()?.TrimStart('/') ?? container.ID,
@@ -33,7 +30,33 @@ public static class DockerObservedState
             ParseState(container.State),
             ParseExitCode(container.Status),
             ip,
-            new DateTimeOffset(created));
+            new DateTimeOffset(Utc(container.Created)));
+    }
+
+    /// <summary>The same view from an inspect; null when the app id label is missing or unreadable.</summary>
+    public static ObservedContainer? ToObserved(ContainerInspectResponse container)
+    {
+        var labels = container.Config?.Labels;
+        if (ParseGuid(labels, ContainerLabels.AppId) is not { } appId)
+        {
+            return null;
+        }
+
+        var ip = container.NetworkSettings?.Networks?.Values
+            .Select(n => n.IPAddress)
+            .FirstOrDefault(a => !string.IsNullOrEmpty(a));
+        var state = ParseState(container.State?.Status);
+        int? exitCode = state is ContainerState.Exited or ContainerState.Dead ? (int?)container.State?.ExitCode : null;
+        return new ObservedContainer(
+            container.ID,
+            container.Name?.TrimStart('/') ?? container.ID,
+            appId,
+            ParseGuid(labels, ContainerLabels.ReleaseId),
+            labels!.TryGetValue(ContainerLabels.SpecHash, out var hash) ? hash : string.Empty,
+            state,
+            exitCode,
+            ip,
+            new DateTimeOffset(Utc(container.Created)));
     }
 
     public static ContainerEvent? ToEvent(Message message)
@@ -88,6 +111,9 @@ public static class DockerObservedState
             ? code
             : null;
     }
+
+    private static DateTime Utc(DateTime value) =>
+        value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
     public static Guid? ParseGuid(IDictionary<string, string>? labels, string key) =>
         labels is not null && labels.TryGetValue(key, out var value) && Guid.TryParse(value, out var guid) ? guid : null;

@@ -34,6 +34,9 @@ public interface IContainerRuntime
     /// <summary>Creates and starts a container from the spec; a name conflict resolves to the existing container. Returns the container id.</summary>
     Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken cancellationToken);
 
+    /// <summary>One container by id or name as the engine sees it now (state, address); null when it is gone.</summary>
+    Task<ObservedContainer?> InspectAsync(string containerIdOrName, CancellationToken cancellationToken);
+
     /// <summary>Stops (SIGTERM, then SIGKILL after <paramref name="stopTimeout"/>) and removes; a missing container is success.</summary>
     Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken);
 

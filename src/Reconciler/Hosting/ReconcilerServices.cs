@@ -50,6 +50,7 @@ public static class ReconcilerServices
         services.AddSingleton<ProxyConfigurator>();
         services.AddSingleton<HttpProbe>();
         services.AddSingleton<HealthStreaks>();
+        services.AddSingleton<HealthGate>();
         services.AddSingleton<Builds.BuildStore>();
         services.AddSingleton<Builds.GitCheckout>();
         services.AddSingleton<Builds.SourceBuilder>();

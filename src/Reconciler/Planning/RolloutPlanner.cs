@@ -40,9 +40,11 @@ internal static class RolloutPlanner
                     CancelReleasesBefore: release.Id);
             }
 
-            actions.Add(new StartContainer(spec, isNewRelease ? "the new release has no container yet" : "the serving release needs a new container"));
+            // The route first: the hostnames answer 503 while the engine starts the container, and nothing stands between
+            // the start and the health gate that follows it.
             if (observed.Route is null)
                 actions.Add(new RouteTraffic(AppPlanner.RouteFor(desired, []), "the app's hostnames answer 503 until a release is healthy"));
+            actions.Add(new StartContainer(spec, isNewRelease ? "the new release has no container yet" : "the serving release needs a new container"));
             var phase = !isNewRelease && desired.Crashes.Count > 0 ? AppPhase.CrashLooping : AppPhase.Deploying;
             return new ReconcilePlan(actions, phase, servingRelease, PlanTiming.HealthPoll, CancelReleasesBefore: release.Id);
         }

@@ -18,7 +18,7 @@ public static class CaddyConfigBuilder
     public const string UnavailableBody = "this app has no running release";
 
     /// <summary>How long Caddy reuses an SRV answer; also the longest an old upstream may still get new requests.</summary>
-    public static readonly TimeSpan UpstreamRefresh = TimeSpan.FromMilliseconds(50);
+    public static readonly TimeSpan UpstreamRefresh = TimeSpan.FromMilliseconds(20);
 
     // Retrying covers a dial to an upstream that just went away and a DNS responder that is restarting.
     private const string TryDuration = "5s";

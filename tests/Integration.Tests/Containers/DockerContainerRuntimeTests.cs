@@ -160,6 +160,26 @@ public sealed class DockerContainerRuntimeTests
     }
 
     [Test]
+    public async Task Inspect_ByNameRightAfterStart_SeesItRunningAtTheListedAddress_AndNothingOnceRemoved()
+    {
+        var app = NewApp();
+        await _runtime.EnsureNetworkAsync(app.NetworkName, app.AppId, CancellationToken.None);
+        var id = await _runtime.CreateAndStartAsync(await SpecAsync(app), CancellationToken.None);
+
+        var inspected = await _runtime.InspectAsync(app.ContainerName, CancellationToken.None);
+
+        inspected.Should().NotBeNull();
+        inspected!.Id.Should().Be(id);
+        inspected.State.Should().Be(ContainerState.Running);
+        inspected.IpAddress.Should().NotBeNullOrEmpty();
+        var listed = await RunningAsync(app.AppId, id);
+        inspected.Should().BeEquivalentTo(listed, o => o.Excluding(c => c.CreatedAt), "inspect and list read the same labels and address");
+        inspected.CreatedAt.Should().BeCloseTo(listed.CreatedAt, TimeSpan.FromSeconds(1), "the list rounds to seconds");
+        await _runtime.StopAndRemoveAsync(id, TimeSpan.FromSeconds(10), CancellationToken.None);
+        (await _runtime.InspectAsync(id, CancellationToken.None)).Should().BeNull();
+    }
+
+    [Test]
     public async Task StopAndRemove_RunningContainer_StopsPromptlyAndIsGoneAndRemovingAgainSucceeds()
     {
         var app = NewApp();

@@ -9,11 +9,11 @@ namespace PersonalCloud.Reconciler.Tests.Planning;
 public sealed class AppPlannerTests
 {
     [Test]
-    public void Plan_NewDeployOnEmptyEngine_CreatesNetworkStartsContainerAndAnswers503Meanwhile()
+    public void Plan_NewDeployOnEmptyEngine_CreatesNetworkAnswers503AndStartsTheContainerLast()
     {
         var plan = Plan(DesiredWith(), Observed(network: false));
 
-        plan.Kinds().Should().Equal(nameof(EnsureNetwork), nameof(StartContainer), nameof(RouteTraffic));
+        plan.Kinds().Should().Equal(nameof(EnsureNetwork), nameof(RouteTraffic), nameof(StartContainer));
         plan.Actions.OfType<RouteTraffic>().Single().Route.Upstreams.Should().BeEmpty();
         plan.Phase.Should().Be(AppPhase.Deploying);
         plan.RequeueAfter.Should().Be(PlanTiming.HealthPoll);
