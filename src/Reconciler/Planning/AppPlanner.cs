@@ -38,12 +38,15 @@ public static class AppPlanner
         return new ReconcilePlan(actions, AppPhase.Deleted, null, null);
     }
 
-    /// <summary>Nothing new to run (never deployed, or the desired release failed): whatever serves keeps serving, 503 otherwise.</summary>
+    /// <summary>Nothing new to run (never deployed, or the desired release failed): the app's network exists, whatever serves keeps serving, 503 otherwise.</summary>
     private static ReconcilePlan PlanIdle(PlanInput input, DesiredApp desired)
     {
         var observed = input.Observed;
         var serving = observed.Serving();
         var actions = new List<ReconcileAction>();
+        // The network belongs to the app, not to a release: ready before the first deploy, which then only starts a container.
+        if (!observed.NetworkExists)
+            actions.Add(new EnsureNetwork(ContainerSpecs.NetworkName(desired.Id), "the app's network is missing"));
         var route = RouteFor(desired, observed.Route is { } r && serving.Count > 0 ? r.Route.Upstreams : []);
         if (!SameRoute(observed.Route?.Route, route))
             actions.Add(new RouteTraffic(route, serving.Count == 0 ? "no release is running: answer 503" : "the app's hostnames changed"));

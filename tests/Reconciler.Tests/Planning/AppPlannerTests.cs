@@ -61,11 +61,12 @@ public sealed class AppPlannerTests
     }
 
     [Test]
-    public void Plan_NeverDeployed_Answers503AtItsHostname()
+    public void Plan_NeverDeployed_CreatesItsNetworkAndAnswers503AtItsHostname()
     {
         var plan = Plan(NeverDeployed(), Observed(network: false));
 
-        plan.Kinds().Should().Equal(nameof(RouteTraffic));
+        plan.Kinds().Should().Equal(nameof(EnsureNetwork), nameof(RouteTraffic));
+        plan.Actions.OfType<EnsureNetwork>().Single().NetworkName.Should().Be(ContainerSpecs.NetworkName(AppId));
         plan.Actions.OfType<RouteTraffic>().Single().Route.Upstreams.Should().BeEmpty();
         plan.Phase.Should().Be(AppPhase.Created);
     }
