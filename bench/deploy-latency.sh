@@ -3,7 +3,8 @@
 # engine (the keep-alive image), next to the same run's raw baseline:
 #   raw:       docker run -d --network <existing user-defined net> -> first 200 from the container's IP
 #   raw+net:   docker network create + docker run -d               -> first 200 (what a new app also pays)
-#   new app:   a fresh app each run (network, container, route)    -> first 200 through Caddy
+#   new app:   a fresh app each run, created and set up by the reconciler (its network and 503 route) untimed,
+#              then deploy -> first 200 through Caddy
 #   redeploy:  a new release of one running app                   -> first 200 from the NEW container through Caddy
 # Prints min/median/p90/max (ms) of RUNS runs each (after one warm-up) and the ratios to raw.
 #   bench/deploy-latency.sh [RUNS]      (default 10)
@@ -63,6 +64,14 @@ record_api_time() { # record_api_time SERIES APP_ID
   record "$1" "$(awk -v a="$(date -d "$a" +%s.%N)" -v b="$(date -d "$b" +%s.%N)" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }')"
 }
 
+wait_app_converged() { # wait_app_converged APP_ID: the reconciler has seen the app's current generation
+  local deadline=$((SECONDS + 60))
+  until bench_app "$1" | jq -e '.observedGeneration >= .generation' >/dev/null; do
+    ((SECONDS < deadline)) || bench_die "app $1 did not converge within 60 s"
+    sleep 0.05
+  done
+}
+
 wait_app_gone() { # wait_app_gone APP_ID
   local deadline=$((SECONDS + 60))
   while [[ -n $(bench_containers "$1") ]] && ((SECONDS < deadline)); do sleep 0.2; done
@@ -70,9 +79,11 @@ wait_app_gone() { # wait_app_gone APP_ID
 
 measure_new_app() {
   local i id gen t0 ms
-  bench_log "new app: create (untimed), then deploy -> first 200 through Caddy (1 warm-up + $RUNS)"
+  bench_log "new app: create and wait until the reconciler has set it up (untimed), then deploy -> first 200 through Caddy (1 warm-up + $RUNS)"
   for ((i = 0; i <= RUNS; i++)); do
     id=$(bench_create_app "new$i")
+    # Creating an app makes its network and its 503 route: that is the create's work, not the deploy's.
+    wait_app_converged "$id"
     t0=$(bench_now_us)
     gen=$(bench_deploy "$id" "$IMAGE")
     gen=${gen%% *}
