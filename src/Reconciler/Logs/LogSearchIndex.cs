@@ -19,19 +19,25 @@ public sealed class LogSearchIndex(NpgsqlDataSource db)
     /// <summary>A container with fewer lines pending waits this long for more, so a quiet app's chunks are not a line each.</summary>
     public static readonly TimeSpan QuietWait = TimeSpan.FromMinutes(1);
 
+    private const string DueSql =
+        """
+        SELECT app_id, container_id FROM log_search_pending
+        GROUP BY app_id, container_id
+        HAVING sum(last_id - after_id) >= $1 OR min(stored_at) < now() - $2::interval
+        ORDER BY min(id) LIMIT 1
+        """;
+
+    // The app row first, as deleting an app does (it then cascades to these rows): the other order deadlocks with it.
+    private const string LockAppSql = "SELECT 1 FROM apps WHERE id = $1 FOR KEY SHARE";
+
     // Ids of one container's ranges never interleave, and its ranges are indexed oldest first: every line of the
     // container between the first selected range's start and the last one's end belongs to a selected range.
     private const string PickSql =
         """
-        WITH next AS (
-            SELECT app_id, container_id FROM log_search_pending
-            GROUP BY app_id, container_id
-            HAVING sum(last_id - after_id) >= $1 OR min(stored_at) < now() - $2::interval
-            ORDER BY min(id) LIMIT 1
-        )
-        SELECT p.id, p.app_id, p.container_id, p.after_id, p.last_id FROM log_search_pending p JOIN next USING (app_id, container_id)
-        ORDER BY p.last_id LIMIT 1000
-        FOR UPDATE OF p SKIP LOCKED
+        SELECT id, app_id, container_id, after_id, last_id FROM log_search_pending
+        WHERE app_id = $1 AND container_id = $2
+        ORDER BY last_id LIMIT 1000
+        FOR UPDATE SKIP LOCKED
         """;
 
     private const string LinesSql =
@@ -90,13 +96,30 @@ public sealed class LogSearchIndex(NpgsqlDataSource db)
 
     private static async Task<List<Pending>> PickAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
+        await using var due = new NpgsqlCommand(DueSql, connection, transaction);
+        due.Parameters.AddWithValue(ChunkLines);
+        due.Parameters.AddWithValue(QuietWait);
+        Guid app;
+        string container;
+        await using (var reader = await due.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct))
+                return [];
+            (app, container) = (reader.GetGuid(0), reader.GetString(1));
+        }
+
+        await using var lockApp = new NpgsqlCommand(LockAppSql, connection, transaction);
+        lockApp.Parameters.AddWithValue(app);
+        if (await lockApp.ExecuteScalarAsync(ct) is null)
+            return []; // deleted meanwhile: its ranges went with it
+
         await using var pick = new NpgsqlCommand(PickSql, connection, transaction);
-        pick.Parameters.AddWithValue(ChunkLines);
-        pick.Parameters.AddWithValue(QuietWait);
+        pick.Parameters.AddWithValue(app);
+        pick.Parameters.AddWithValue(container);
         var ranges = new List<Pending>();
-        await using var reader = await pick.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            ranges.Add(new Pending(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+        await using var rows = await pick.ExecuteReaderAsync(ct);
+        while (await rows.ReadAsync(ct))
+            ranges.Add(new Pending(rows.GetInt64(0), rows.GetGuid(1), rows.GetString(2), rows.GetInt64(3), rows.GetInt64(4)));
         return ranges;
     }
 
