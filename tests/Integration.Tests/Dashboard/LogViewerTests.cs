@@ -191,12 +191,18 @@ public sealed class LogViewerTests : DashboardTest
         return app;
     }
 
-    /// <summary>COPY is the quickest way in; a NOTIFY afterwards wakes the live streams, as the collector's commit does.</summary>
+    /// <summary>
+    /// COPY is the quickest way in; then, as the collector does, the lines' id range for the search index and a NOTIFY
+    /// that wakes the live streams.
+    /// </summary>
     private async Task CopyLinesAsync(Guid appId, int count, Func<int, string> message)
     {
+        long afterId;
         await using var connection = new NpgsqlConnection(Browser.Platform.DatabaseUrl);
         await connection.OpenAsync();
         var start = DateTime.UtcNow.AddSeconds(-count / 1000.0);
+        await using (var before = new NpgsqlCommand("SELECT nextval('log_lines_id_seq')", connection))
+            afterId = (long)(await before.ExecuteScalarAsync())!;
         await using (var writer = await connection.BeginBinaryImportAsync(
             "COPY log_lines (app_id, container_id, stream, message, timestamp) FROM STDIN (FORMAT BINARY)"))
         {
@@ -213,6 +219,8 @@ public sealed class LogViewerTests : DashboardTest
             await writer.CompleteAsync();
         }
 
+        await using (var last = new NpgsqlCommand("SELECT currval('log_lines_id_seq')", connection))
+            await LogSeeder.RecordForSearchAsync(connection, null, appId, afterId, (long)(await last.ExecuteScalarAsync())!);
         await using var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection);
         notify.Parameters.AddWithValue(NotificationChannels.LogsAppended);
         notify.Parameters.AddWithValue(appId.ToString());

@@ -35,15 +35,7 @@ public static class LogSeeder
                 ids.Add(reader.GetInt64(0));
         }
 
-        // As the collector does: the new lines' id range, for the search indexer (and searched directly until it ran).
-        await using (var pending = new NpgsqlCommand(
-            "INSERT INTO log_search_pending (app_id, container_id, after_id, last_id) VALUES ($1, 'seeded', $2, $3)", connection, tx))
-        {
-            pending.Parameters.AddWithValue(appId);
-            pending.Parameters.AddWithValue(ids.Count == 0 ? 0 : ids.Min() - 1);
-            pending.Parameters.AddWithValue(ids.Count == 0 ? 0 : ids.Max());
-            await pending.ExecuteNonQueryAsync();
-        }
+        await RecordForSearchAsync(connection, tx, appId, ids.Count == 0 ? 0 : ids.Min() - 1, ids.Count == 0 ? 0 : ids.Max());
 
         if (notify)
         {
@@ -56,6 +48,17 @@ public static class LogSeeder
         await tx.CommitAsync();
         ids.Sort();
         return ids;
+    }
+
+    /// <summary>As the collector does with each batch: the new lines' id range, for the search indexer (searched directly until it ran).</summary>
+    public static async Task RecordForSearchAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid appId, long afterId, long lastId)
+    {
+        await using var pending = new NpgsqlCommand(
+            "INSERT INTO log_search_pending (app_id, container_id, after_id, last_id) VALUES ($1, 'seeded', $2, $3)", connection, tx);
+        pending.Parameters.AddWithValue(appId);
+        pending.Parameters.AddWithValue(afterId);
+        pending.Parameters.AddWithValue(lastId);
+        await pending.ExecuteNonQueryAsync();
     }
 
     public static IReadOnlyList<SeedLine> Numbered(string prefix, int count) =>
