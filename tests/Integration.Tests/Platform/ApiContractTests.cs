@@ -7,17 +7,12 @@ namespace PersonalCloud.Integration.Tests.Platform;
 
 /// <summary>Bad input gets an RFC 9457 problem and changes nothing.</summary>
 [Category("Integration")]
-public sealed class ApiContractTests
+public sealed class ApiContractTests : PlatformTest
 {
-    private PlatformApi _api = null!;
-
-    [SetUp]
-    public void SetUp() => _api = new PlatformApi(PlatformFixture.Current);
-
     [Test]
     public async Task Api_WithoutToken_Answers401Problem()
     {
-        using var anonymous = new HttpClient { BaseAddress = _api.Http.BaseAddress };
+        using var anonymous = new HttpClient { BaseAddress = Api.Http.BaseAddress };
         var response = await anonymous.GetAsync("/api/apps");
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
@@ -29,7 +24,7 @@ public sealed class ApiContractTests
     [Test]
     public async Task Healthz_AndOpenApi_AnswerWithoutToken()
     {
-        using var anonymous = new HttpClient { BaseAddress = _api.Http.BaseAddress };
+        using var anonymous = new HttpClient { BaseAddress = Api.Http.BaseAddress };
         (await anonymous.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.OK);
         var openApi = await anonymous.GetStringAsync("/openapi/v1.json");
         openApi.Should().Contain("/api/apps/{id}/deploy");
@@ -42,22 +37,22 @@ public sealed class ApiContractTests
     [TestCase("dashboard")]
     public async Task CreateApp_WithInvalidName_Answers400ProblemAndCreatesNothing(string name)
     {
-        var before = await _api.GetAsync<IReadOnlyList<AppResponse>>("/api/apps");
-        var response = await _api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(name));
+        var before = await Api.GetAsync<IReadOnlyList<AppResponse>>("/api/apps");
+        var response = await Api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(name));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         problem.GetProperty("type").GetString().Should().EndWith("/validation");
         problem.GetProperty("errors").TryGetProperty("name", out _).Should().BeTrue();
-        (await _api.GetAsync<IReadOnlyList<AppResponse>>("/api/apps")).Select(a => a.Id).Should().BeEquivalentTo(before.Select(a => a.Id));
+        (await Api.GetAsync<IReadOnlyList<AppResponse>>("/api/apps")).Select(a => a.Id).Should().BeEquivalentTo(before.Select(a => a.Id));
     }
 
     [Test]
     public async Task CreateApp_WithTakenName_Answers409()
     {
         var name = PlatformApi.UniqueName("dup");
-        await _api.CreateAppAsync(name);
-        var response = await _api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(name));
+        await Api.CreateAppAsync(name);
+        var response = await Api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(name));
         response.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString().Should().EndWith("/conflict");
     }
@@ -65,7 +60,7 @@ public sealed class ApiContractTests
     [Test]
     public async Task UnknownApp_Answers404Problem()
     {
-        var response = await _api.Http.PostAsJsonAsync($"/api/apps/{Guid.NewGuid()}/deploy", new DeployRequest("x:1"));
+        var response = await Api.Http.PostAsJsonAsync($"/api/apps/{Guid.NewGuid()}/deploy", new DeployRequest("x:1"));
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString().Should().EndWith("/not-found");
     }
@@ -73,42 +68,42 @@ public sealed class ApiContractTests
     [Test]
     public async Task Deploy_WithInvalidImage_Answers400AndCreatesNoRelease()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("badimage"));
-        var response = await _api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/deploy", new DeployRequest("NOT A REF"));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("badimage"));
+        var response = await Api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/deploy", new DeployRequest("NOT A REF"));
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await _api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases")).Should().BeEmpty();
+        (await Api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases")).Should().BeEmpty();
     }
 
     [Test]
     public async Task SetEnv_WithInvalidKey_Answers400AndStoresNothing()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("badenv"));
-        var response = await _api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/env",
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("badenv"));
+        var response = await Api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/env",
             new SetEnvRequest(new Dictionary<string, string?> { ["GOOD"] = "1", ["1BAD"] = "2" }));
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await _api.GetAsync<IReadOnlyList<EnvVarResponse>>($"/api/apps/{app.Id}/env")).Should().BeEmpty();
+        (await Api.GetAsync<IReadOnlyList<EnvVarResponse>>($"/api/apps/{app.Id}/env")).Should().BeEmpty();
     }
 
     [Test]
     public async Task AddDomain_HeldByAnotherApp_Answers409()
     {
-        var first = await _api.CreateAppAsync(PlatformApi.UniqueName("doma"));
-        var second = await _api.CreateAppAsync(PlatformApi.UniqueName("domb"));
+        var first = await Api.CreateAppAsync(PlatformApi.UniqueName("doma"));
+        var second = await Api.CreateAppAsync(PlatformApi.UniqueName("domb"));
         var hostname = $"{first.Name}.example.test";
 
-        (await _api.Http.PostAsJsonAsync($"/api/apps/{first.Id}/domains", new AddDomainRequest(hostname))).StatusCode.Should().Be(HttpStatusCode.Created);
-        (await _api.Http.PostAsJsonAsync($"/api/apps/{second.Id}/domains", new AddDomainRequest(hostname))).StatusCode.Should().Be(HttpStatusCode.Conflict);
-        (await _api.Http.PostAsJsonAsync($"/api/apps/{second.Id}/domains", new AddDomainRequest(first.GeneratedHostname))).StatusCode.Should().Be(HttpStatusCode.Conflict);
-        (await _api.Http.PostAsJsonAsync($"/api/apps/{second.Id}/domains", new AddDomainRequest("not a host"))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Api.Http.PostAsJsonAsync($"/api/apps/{first.Id}/domains", new AddDomainRequest(hostname))).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await Api.Http.PostAsJsonAsync($"/api/apps/{second.Id}/domains", new AddDomainRequest(hostname))).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await Api.Http.PostAsJsonAsync($"/api/apps/{second.Id}/domains", new AddDomainRequest(first.GeneratedHostname))).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await Api.Http.PostAsJsonAsync($"/api/apps/{second.Id}/domains", new AddDomainRequest("not a host"))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
 
-        var app = await _api.GetAppAsync(first.Id);
+        var app = await Api.GetAppAsync(first.Id);
         app!.Domains.Should().Equal(hostname);
     }
 
     [Test]
     public async Task Restart_OfAnAppNeverDeployed_Answers409()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("norestart"));
-        (await _api.Http.PostAsync($"/api/apps/{app.Id}/restart", null)).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("norestart"));
+        (await Api.Http.PostAsync($"/api/apps/{app.Id}/restart", null)).StatusCode.Should().Be(HttpStatusCode.Conflict);
     }
 }

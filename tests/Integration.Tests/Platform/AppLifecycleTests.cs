@@ -7,37 +7,27 @@ using PersonalCloud.Integration.Tests.Support;
 namespace PersonalCloud.Integration.Tests.Platform;
 
 [Category("Integration")]
-public sealed class AppLifecycleTests
+public sealed class AppLifecycleTests : PlatformTest
 {
-    private PlatformFixture _platform = null!;
-    private PlatformApi _api = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _platform = PlatformFixture.Current;
-        _api = new PlatformApi(_platform);
-    }
-
     [Test]
     public async Task Deploy_WithEnvVar_ServesItThroughCaddyAtTheGeneratedHostname()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("hello"));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("hello"));
         var greeting = "hi-" + Guid.NewGuid().ToString("N")[..8];
-        await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = greeting });
+        await Api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = greeting });
 
         var started = Stopwatch.GetTimestamp();
-        var deploy = await _api.DeployAsync(app.Id, _platform.HelloImage);
+        var deploy = await Api.DeployAsync(app.Id, Platform.HelloImage);
         (HttpStatusCode Status, string Body) answer = default;
         await Eventually.UntilAsync(async () =>
         {
-            answer = await _api.GetThroughProxyAsync(app.GeneratedHostname);
+            answer = await Api.GetThroughProxyAsync(app.GeneratedHostname);
             return answer.Status == HttpStatusCode.OK;
         }, PlatformApi.ConvergeTimeout, "the app answers 200 through Caddy");
         TestContext.Progress.WriteLine($"deploy -> first 200 through Caddy: {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms");
 
         answer.Body.Should().Contain($"greeting={greeting}");
-        var converged = await _api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
+        var converged = await Api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
         converged.CurrentRelease!.Id.Should().Be(deploy.Release!.Id);
         converged.CurrentRelease.Status.Should().Be(ReleaseStatus.Active);
         converged.CurrentRelease.ImageDigest.Should().StartWith("sha256:");
@@ -49,15 +39,15 @@ public sealed class AppLifecycleTests
     [Test]
     public async Task Restart_ReplacesTheContainer_AndTheAppKeepsAnswering()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("restart"));
-        var deploy = await _api.DeployAsync(app.Id, _platform.HelloImage);
-        await _api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("restart"));
+        var deploy = await Api.DeployAsync(app.Id, Platform.HelloImage);
+        await Api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
         var before = (await RunningContainersAsync(app.Id)).Single().ID;
 
         using var stop = new CancellationTokenSource();
         var prober = ProbeContinuouslyAsync(app.GeneratedHostname, stop.Token);
-        var restart = await _api.RestartAsync(app.Id);
-        var after = await _api.WaitForAsync(app.Id, restart.Generation, AppStatus.Running);
+        var restart = await Api.RestartAsync(app.Id);
+        var after = await Api.WaitForAsync(app.Id, restart.Generation, AppStatus.Running);
         await Eventually.UntilAsync(async () => (await RunningContainersAsync(app.Id)).Count == 1, PlatformApi.ConvergeTimeout, "the old container is removed");
         await stop.CancelAsync();
         var (ok, failed) = await prober;
@@ -66,36 +56,36 @@ public sealed class AppLifecycleTests
         after.RestartCount.Should().Be(1);
         ok.Should().BeGreaterThan(0);
         failed.Should().Be(0, "the old container serves until the new one is healthy and routed");
-        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Status.Should().Be(HttpStatusCode.OK);
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Status.Should().Be(HttpStatusCode.OK);
     }
 
     [Test]
     public async Task Delete_RemovesContainersNetworkAndRoute()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("delete"), _platform.HelloImage);
-        await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Status == HttpStatusCode.OK,
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("delete"), Platform.HelloImage);
+        await Eventually.UntilAsync(async () => (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Status == HttpStatusCode.OK,
             PlatformApi.ConvergeTimeout, "the app created with an image deploys right away");
 
-        (await _api.Http.DeleteAsync($"/api/apps/{app.Id}")).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await Api.Http.DeleteAsync($"/api/apps/{app.Id}")).StatusCode.Should().Be(HttpStatusCode.Accepted);
 
         await Eventually.UntilAsync(async () => (await AllContainersAsync(app.Id)).Count == 0, PlatformApi.ConvergeTimeout, "containers are removed");
         await Eventually.UntilAsync(async () => (await NetworksAsync(app.Id)).Count == 0, PlatformApi.ConvergeTimeout, "the network is removed");
-        await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Status == HttpStatusCode.NotFound,
+        await Eventually.UntilAsync(async () => (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Status == HttpStatusCode.NotFound,
             PlatformApi.ConvergeTimeout, "the route is removed and the catch-all answers 404");
-        (await _api.GetAppAsync(app.Id)).Should().BeNull();
+        (await Api.GetAppAsync(app.Id)).Should().BeNull();
     }
 
     [Test]
     public async Task Logs_ReturnWhatTheContainerPrinted()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logs"), _platform.HelloImage);
-        await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync(app.GeneratedHostname, "/?marker=1")).Status == HttpStatusCode.OK,
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logs"), Platform.HelloImage);
+        await Eventually.UntilAsync(async () => (await Api.GetThroughProxyAsync(app.GeneratedHostname, "/?marker=1")).Status == HttpStatusCode.OK,
             PlatformApi.ConvergeTimeout, "the app serves");
 
         IReadOnlyList<Contracts.Api.LogLineResponse> lines = [];
         await Eventually.UntilAsync(async () =>
         {
-            lines = await _api.GetAsync<IReadOnlyList<Contracts.Api.LogLineResponse>>($"/api/apps/{app.Id}/logs?limit=50");
+            lines = await Api.GetAsync<IReadOnlyList<Contracts.Api.LogLineResponse>>($"/api/apps/{app.Id}/logs?limit=50");
             return lines.Any(l => l.Message.Contains(TestImages.HelloStartedLine, StringComparison.Ordinal));
         }, PlatformApi.ConvergeTimeout, "the start line is collected");
 
@@ -108,12 +98,12 @@ public sealed class AppLifecycleTests
     [Test]
     public async Task Deploy_OfAnImageThatCannotBePulled_FailsTheReleaseWithAReason()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("nopull"));
-        var deploy = await _api.DeployAsync(app.Id, "pcloud-test/does-not-exist:1");
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("nopull"));
+        var deploy = await Api.DeployAsync(app.Id, "pcloud-test/does-not-exist:1");
 
-        var failed = await _api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Failed);
+        var failed = await Api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Failed);
         failed.LastError.Should().Contain("pcloud-test/does-not-exist:1");
-        var releases = await _api.GetAsync<IReadOnlyList<Contracts.Api.ReleaseResponse>>($"/api/apps/{app.Id}/releases");
+        var releases = await Api.GetAsync<IReadOnlyList<Contracts.Api.ReleaseResponse>>($"/api/apps/{app.Id}/releases");
         releases.Single().Status.Should().Be(ReleaseStatus.Failed);
         releases.Single().FailureReason.Should().Contain("could not be pulled");
     }
@@ -121,11 +111,11 @@ public sealed class AppLifecycleTests
     [Test]
     public async Task HealthChecks_AreRecordedForARunningApp()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("health"), _platform.HelloImage);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("health"), Platform.HelloImage);
         Contracts.Api.HealthResponse health = null!;
         await Eventually.UntilAsync(async () =>
         {
-            health = await _api.GetAsync<Contracts.Api.HealthResponse>($"/api/apps/{app.Id}/health");
+            health = await Api.GetAsync<Contracts.Api.HealthResponse>($"/api/apps/{app.Id}/health");
             return health.History.Count > 0 && health.LastStatus == "healthy";
         }, PlatformApi.ConvergeTimeout, "a healthy check is recorded");
 
@@ -137,9 +127,9 @@ public sealed class AppLifecycleTests
     [Test]
     public async Task AppContainer_RunsIsolatedAndLimited()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("hardened"), _platform.HelloImage);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("hardened"), Platform.HelloImage);
         await Eventually.UntilAsync(async () => (await RunningContainersAsync(app.Id)).Count == 1, PlatformApi.ConvergeTimeout, "a container runs");
-        var inspect = await _platform.Docker.Containers.InspectContainerAsync((await RunningContainersAsync(app.Id)).Single().ID);
+        var inspect = await Platform.Docker.Containers.InspectContainerAsync((await RunningContainersAsync(app.Id)).Single().ID);
 
         inspect.HostConfig!.Privileged.Should().BeFalse();
         inspect.HostConfig.CapAdd.Should().BeNullOrEmpty();
@@ -161,7 +151,7 @@ public sealed class AppLifecycleTests
         {
             try
             {
-                var (status, _) = await _api.GetThroughProxyAsync(hostname);
+                var (status, _) = await Api.GetThroughProxyAsync(hostname);
                 if (status == HttpStatusCode.OK)
                     ok++;
                 else
@@ -176,9 +166,9 @@ public sealed class AppLifecycleTests
         return (ok, failed);
     }
 
-    private Task<IList<ContainerListResponse>> RunningContainersAsync(Guid appId) => PlatformDocker.RunningContainersAsync(_platform, appId);
+    private Task<IList<ContainerListResponse>> RunningContainersAsync(Guid appId) => PlatformDocker.RunningContainersAsync(Platform, appId);
 
-    private Task<IList<ContainerListResponse>> AllContainersAsync(Guid appId) => PlatformDocker.AllContainersAsync(_platform, appId);
+    private Task<IList<ContainerListResponse>> AllContainersAsync(Guid appId) => PlatformDocker.AllContainersAsync(Platform, appId);
 
-    private Task<IList<NetworkResponse>> NetworksAsync(Guid appId) => PlatformDocker.NetworksAsync(_platform, appId);
+    private Task<IList<NetworkResponse>> NetworksAsync(Guid appId) => PlatformDocker.NetworksAsync(Platform, appId);
 }

@@ -6,102 +6,93 @@ namespace PersonalCloud.Integration.Tests.Platform;
 
 /// <summary>The log collector against the real engine and Postgres: exactly-once storage across restarts, masking, retention, floods.</summary>
 [Category("Integration")]
-public sealed class LogCollectionTests
+public sealed class LogCollectionTests : PlatformTest
 {
     private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(60);
 
     // Retention runs every 30 s; one pass plus the app's start.
     private static readonly TimeSpan RetentionTimeout = TimeSpan.FromSeconds(100);
 
-    private PlatformFixture _platform = null!;
-    private PlatformApi _api = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _platform = PlatformFixture.Current;
-        _api = new PlatformApi(_platform);
-    }
 
     [Test]
     public async Task Burst_EveryLineIsStoredExactlyOnceInOrder()
     {
-        var image = await LogApps.BuildAsync(_platform, "burst", LogApps.BurstScript);
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logburst"), image);
+        var image = await LogApps.BuildAsync(Platform, "burst", LogApps.BurstScript);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logburst"), image);
         await KeepLinesAsync(app.Id, 100_000);
-        var container = await LogApps.RunningContainerAsync(_platform, app.Id);
+        var container = await LogApps.RunningContainerAsync(Platform, app.Id);
 
         await WaitForCountAsync(container, "line-", LogApps.BurstLines);
 
-        var numbers = LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), "line-");
+        var numbers = LogApps.Numbers(await LogApps.MessagesAsync(Platform, container), "line-");
         numbers.Should().Equal(Enumerable.Range(0, LogApps.BurstLines));
-        (await LogApps.CountAsync(_platform, "SELECT count(*) FROM log_lines WHERE container_id = $1 AND stream = 'platform'", container))
+        (await LogApps.CountAsync(Platform, "SELECT count(*) FROM log_lines WHERE container_id = $1 AND stream = 'platform'", container))
             .Should().Be(0, "nothing was dropped");
-        (await LogApps.CountAsync(_platform, "SELECT lines_stored FROM log_cursors WHERE container_id = $1", container))
+        (await LogApps.CountAsync(Platform, "SELECT lines_stored FROM log_cursors WHERE container_id = $1", container))
             .Should().BeGreaterThanOrEqualTo(LogApps.BurstLines);
     }
 
     [Test]
     public async Task ReconcilerStoppedMidStream_ResumesWithoutGapsOrDuplicates()
     {
-        var image = await LogApps.BuildAsync(_platform, "slow", LogApps.SlowScript);
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logslow"), image);
-        var container = await LogApps.RunningContainerAsync(_platform, app.Id);
+        var image = await LogApps.BuildAsync(Platform, "slow", LogApps.SlowScript);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logslow"), image);
+        var container = await LogApps.RunningContainerAsync(Platform, app.Id);
         await WaitForCountAsync(container, "seq-", 40);
 
-        await _platform.StopReconcilerAsync();
-        var storedBefore = LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), "seq-").Max();
+        await Platform.StopReconcilerAsync();
+        var storedBefore = LogApps.Numbers(await LogApps.MessagesAsync(Platform, container), "seq-").Max();
         await WaitForEngineLineAsync(container, $"seq-{storedBefore + 60}");
-        _platform.StartReconciler();
+        Platform.StartReconciler();
 
-        await Eventually.UntilAsync(async () => LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), "seq-").Max() > storedBefore + 100,
+        await Eventually.UntilAsync(async () => LogApps.Numbers(await LogApps.MessagesAsync(Platform, container), "seq-").Max() > storedBefore + 100,
             StoreTimeout, "lines printed while the reconciler was down and after it came back are stored");
-        AssertContiguousFromZero(LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), "seq-"));
+        AssertContiguousFromZero(LogApps.Numbers(await LogApps.MessagesAsync(Platform, container), "seq-"));
     }
 
     [Test]
     public async Task ReconcilerKilledDuringABurst_StoresEveryLineExactlyOnce()
     {
-        var image = await LogApps.BuildAsync(_platform, "slow", LogApps.SlowScript);
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logkill"), image);
-        var container = await LogApps.RunningContainerAsync(_platform, app.Id);
+        var image = await LogApps.BuildAsync(Platform, "slow", LogApps.SlowScript);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logkill"), image);
+        var container = await LogApps.RunningContainerAsync(Platform, app.Id);
         await WaitForCountAsync(container, "seq-", 20);
 
         // SIGKILL: no graceful shutdown, a batch may be cut mid-COPY.
-        using (var process = Process.GetProcessById(_platform.ReconcilerProcess.Id))
+        using (var process = Process.GetProcessById(Platform.ReconcilerProcess.Id))
             process.Kill();
-        await _platform.StopReconcilerAsync();
-        var storedBefore = LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), "seq-").Max();
+        await Platform.StopReconcilerAsync();
+        var storedBefore = LogApps.Numbers(await LogApps.MessagesAsync(Platform, container), "seq-").Max();
         await WaitForEngineLineAsync(container, $"seq-{storedBefore + 40}");
-        _platform.StartReconciler();
+        Platform.StartReconciler();
 
-        await Eventually.UntilAsync(async () => LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), "seq-").Max() > storedBefore + 80,
+        await Eventually.UntilAsync(async () => LogApps.Numbers(await LogApps.MessagesAsync(Platform, container), "seq-").Max() > storedBefore + 80,
             StoreTimeout, "the follower resumes after the crash");
-        AssertContiguousFromZero(LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), "seq-"));
+        AssertContiguousFromZero(LogApps.Numbers(await LogApps.MessagesAsync(Platform, container), "seq-"));
     }
 
     [Test]
     public async Task SecretInAppOutput_IsMaskedByDefault_AndStoredAsPrintedAfterTheOptOut()
     {
-        var image = await LogApps.BuildAsync(_platform, "secret", LogApps.SecretScript);
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logsecret"));
+        var image = await LogApps.BuildAsync(Platform, "secret", LogApps.SecretScript);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logsecret"));
         var secret = "tok-" + Guid.NewGuid().ToString("N");
-        await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["SECRET_TOKEN"] = secret });
-        await _api.DeployAsync(app.Id, image);
-        var container = await LogApps.RunningContainerAsync(_platform, app.Id);
+        await Api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["SECRET_TOKEN"] = secret });
+        await Api.DeployAsync(app.Id, image);
+        var container = await LogApps.RunningContainerAsync(Platform, app.Id);
 
-        await Eventually.UntilAsync(async () => (await LogApps.MessagesAsync(_platform, container)).Contains("token=[REDACTED:SECRET_TOKEN] here"),
+        await Eventually.UntilAsync(async () => (await LogApps.MessagesAsync(Platform, container)).Contains("token=[REDACTED:SECRET_TOKEN] here"),
             StoreTimeout, "the masked line is stored");
         (await CountContainingAsync(secret)).Should().Be(0, "the raw value is nowhere in log_lines");
 
-        await LogApps.ExecuteAsync(_platform, "UPDATE apps SET mask_secrets_in_logs = false WHERE id = $1", app.Id);
+        await LogApps.ExecuteAsync(Platform, "UPDATE apps SET mask_secrets_in_logs = false WHERE id = $1", app.Id);
 
-        await Eventually.UntilAsync(async () => (await LogApps.MessagesAsync(_platform, container)).Contains($"token={secret} here"),
+        await Eventually.UntilAsync(async () => (await LogApps.MessagesAsync(Platform, container)).Contains($"token={secret} here"),
             StoreTimeout, "after the opt-out the line is stored as printed");
-        await LogApps.ExecuteAsync(_platform, "UPDATE apps SET mask_secrets_in_logs = true WHERE id = $1", app.Id);
+        await LogApps.ExecuteAsync(Platform, "UPDATE apps SET mask_secrets_in_logs = true WHERE id = $1", app.Id);
         foreach (var log in new[] { "reconciler.log", "controlplane.log" })
         {
-            using var stream = new FileStream(Path.Combine(_platform.DataDir, "logs", log), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var stream = new FileStream(Path.Combine(Platform.DataDir, "logs", log), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             (await new StreamReader(stream).ReadToEndAsync()).Should().NotContain(secret, $"the platform never logs a secret value ({log})");
         }
     }
@@ -109,69 +100,69 @@ public sealed class LogCollectionTests
     [Test]
     public async Task PerAppRetention_RemovesLinesOverTheCountAndOverTheAge()
     {
-        var image = await LogApps.BuildAsync(_platform, "burst", LogApps.BurstScript);
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logretain"), image);
+        var image = await LogApps.BuildAsync(Platform, "burst", LogApps.BurstScript);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logretain"), image);
         await KeepLinesAsync(app.Id, 100_000);
-        var container = await LogApps.RunningContainerAsync(_platform, app.Id);
+        var container = await LogApps.RunningContainerAsync(Platform, app.Id);
         await WaitForCountAsync(container, "line-", LogApps.BurstLines);
 
         await KeepLinesAsync(app.Id, 500);
 
         await Eventually.UntilAsync(async () => await AppLineCountAsync(app.Id) == 500, RetentionTimeout, "the app is cut to its newest 500 lines");
-        LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), "line-").Should().Equal(Enumerable.Range(LogApps.BurstLines - 500, 500));
+        LogApps.Numbers(await LogApps.MessagesAsync(Platform, container), "line-").Should().Equal(Enumerable.Range(LogApps.BurstLines - 500, 500));
 
         // Nothing here is hours old: make the oldest 100 so, then ask for 2 hours.
-        await LogApps.ExecuteAsync(_platform,
+        await LogApps.ExecuteAsync(Platform,
             "UPDATE log_lines SET timestamp = timestamp - interval '3 hours' WHERE id IN (SELECT id FROM log_lines WHERE app_id = $1 ORDER BY id LIMIT 100)",
             app.Id);
-        await LogApps.ExecuteAsync(_platform, "UPDATE apps SET log_retention_hours = 2 WHERE id = $1", app.Id);
+        await LogApps.ExecuteAsync(Platform, "UPDATE apps SET log_retention_hours = 2 WHERE id = $1", app.Id);
 
         await Eventually.UntilAsync(async () => await AppLineCountAsync(app.Id) == 400, RetentionTimeout, "lines older than 2 hours go");
-        LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), "line-").Should().Equal(Enumerable.Range(LogApps.BurstLines - 400, 400));
+        LogApps.Numbers(await LogApps.MessagesAsync(Platform, container), "line-").Should().Equal(Enumerable.Range(LogApps.BurstLines - 400, 400));
 
         // The search index keeps no chunk of lines that are gone, and still finds the kept ones.
         await Eventually.UntilAsync(
-            async () => await LogApps.CountAsync(_platform,
+            async () => await LogApps.CountAsync(Platform,
                 "SELECT count(*) FROM log_search_chunks WHERE app_id = $1 AND last_id < (SELECT min(id) FROM log_lines WHERE app_id = $1)", app.Id) == 0,
             RetentionTimeout, "chunks of removed lines go too");
-        (await _api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?q=line-19999")).Should().ContainSingle();
-        (await _api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?q=line-100")).Should().BeEmpty("line-100, line-100x and line-100xx are all gone");
+        (await Api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?q=line-19999")).Should().ContainSingle();
+        (await Api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?q=line-100")).Should().BeEmpty("line-100, line-100x and line-100xx are all gone");
     }
 
     [Test]
     public async Task Flood_DropsAreCountedAndRecorded_WhileAQuietAppKeepsBeingStored()
     {
-        var floodImage = await LogApps.BuildAsync(_platform, "flood", LogApps.FloodScript);
-        var quietImage = await LogApps.BuildAsync(_platform, "slow", LogApps.SlowScript);
-        var flood = await _api.CreateAppAsync(PlatformApi.UniqueName("logflood"), floodImage);
-        var quiet = await _api.CreateAppAsync(PlatformApi.UniqueName("logquiet"), quietImage);
-        var floodContainer = await LogApps.RunningContainerAsync(_platform, flood.Id);
-        var quietContainer = await LogApps.RunningContainerAsync(_platform, quiet.Id);
+        var floodImage = await LogApps.BuildAsync(Platform, "flood", LogApps.FloodScript);
+        var quietImage = await LogApps.BuildAsync(Platform, "slow", LogApps.SlowScript);
+        var flood = await Api.CreateAppAsync(PlatformApi.UniqueName("logflood"), floodImage);
+        var quiet = await Api.CreateAppAsync(PlatformApi.UniqueName("logquiet"), quietImage);
+        var floodContainer = await LogApps.RunningContainerAsync(Platform, flood.Id);
+        var quietContainer = await LogApps.RunningContainerAsync(Platform, quiet.Id);
         try
         {
             await Eventually.UntilAsync(
-                async () => await LogApps.CountAsync(_platform, "SELECT coalesce(max(lines_dropped), 0) FROM log_cursors WHERE container_id = $1", floodContainer) > 0,
+                async () => await LogApps.CountAsync(Platform, "SELECT coalesce(max(lines_dropped), 0) FROM log_cursors WHERE container_id = $1", floodContainer) > 0,
                 StoreTimeout, "the flood's drops are counted");
-            var quietBefore = LogApps.Numbers(await LogApps.MessagesAsync(_platform, quietContainer), "seq-").DefaultIfEmpty(0).Max();
+            var quietBefore = LogApps.Numbers(await LogApps.MessagesAsync(Platform, quietContainer), "seq-").DefaultIfEmpty(0).Max();
             await Eventually.UntilAsync(
-                async () => LogApps.Numbers(await LogApps.MessagesAsync(_platform, quietContainer), "seq-").Max() >= quietBefore + 40,
+                async () => LogApps.Numbers(await LogApps.MessagesAsync(Platform, quietContainer), "seq-").Max() >= quietBefore + 40,
                 TimeSpan.FromSeconds(20), "the quiet app's lines are still stored during the flood");
 
-            var markers = await LogApps.MessagesAsync(_platform, floodContainer, "platform");
+            var markers = await LogApps.MessagesAsync(Platform, floodContainer, "platform");
             markers.Should().NotBeEmpty().And.OnlyContain(m => m.StartsWith("[platform] dropped ", StringComparison.Ordinal));
-            var dropped = await LogApps.CountAsync(_platform, "SELECT lines_dropped FROM log_cursors WHERE container_id = $1", floodContainer);
+            var dropped = await LogApps.CountAsync(Platform, "SELECT lines_dropped FROM log_cursors WHERE container_id = $1", floodContainer);
             markers.Sum(m => long.Parse(m.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture)).Should().Be(dropped);
-            AssertContiguousFromZero(LogApps.Numbers(await LogApps.MessagesAsync(_platform, quietContainer), "seq-"));
+            AssertContiguousFromZero(LogApps.Numbers(await LogApps.MessagesAsync(Platform, quietContainer), "seq-"));
         }
         finally
         {
-            await _api.Http.DeleteAsync($"/api/apps/{flood.Id}");
+            await Api.Http.DeleteAsync($"/api/apps/{flood.Id}");
         }
     }
 
     /// <summary>The platform default (10,000) would cut a 20,000-line burst while the test reads it.</summary>
     private Task KeepLinesAsync(Guid appId, int lines) =>
-        LogApps.ExecuteAsync(_platform, "UPDATE apps SET log_retention_lines = $2 WHERE id = $1", appId, lines);
+        LogApps.ExecuteAsync(Platform, "UPDATE apps SET log_retention_lines = $2 WHERE id = $1", appId, lines);
 
     private static void AssertContiguousFromZero(List<int> numbers)
     {
@@ -182,14 +173,14 @@ public sealed class LogCollectionTests
     private async Task WaitForCountAsync(string container, string prefix, int count)
     {
         var seen = 0;
-        await Eventually.UntilAsync(async () => (seen = LogApps.Numbers(await LogApps.MessagesAsync(_platform, container), prefix).Count) >= count,
+        await Eventually.UntilAsync(async () => (seen = LogApps.Numbers(await LogApps.MessagesAsync(Platform, container), prefix).Count) >= count,
             StoreTimeout, () => $"{count} '{prefix}' lines are stored (seen {seen})");
     }
 
     private Task WaitForEngineLineAsync(string container, string line) =>
         Eventually.UntilAsync(async () =>
         {
-            using var stream = await _platform.Docker.Containers.GetContainerLogsAsync(container,
+            using var stream = await Platform.Docker.Containers.GetContainerLogsAsync(container,
                 new Docker.DotNet.Models.ContainerLogsParameters { ShowStdout = true, Tail = "5" }, CancellationToken.None);
             var (stdout, _) = await stream.ReadOutputToEndAsync(CancellationToken.None);
             return LastNumber(stdout) >= int.Parse(line.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture);
@@ -198,8 +189,8 @@ public sealed class LogCollectionTests
     private static int LastNumber(string output) =>
         LogApps.Numbers(output.Split('\n').Select(l => l.Trim()), "seq-").DefaultIfEmpty(-1).Max();
 
-    private Task<long> AppLineCountAsync(Guid appId) => LogApps.CountAsync(_platform, "SELECT count(*) FROM log_lines WHERE app_id = $1", appId);
+    private Task<long> AppLineCountAsync(Guid appId) => LogApps.CountAsync(Platform, "SELECT count(*) FROM log_lines WHERE app_id = $1", appId);
 
     private Task<long> CountContainingAsync(string value) =>
-        LogApps.CountAsync(_platform, "SELECT count(*) FROM log_lines WHERE strpos(message, $1) > 0", value);
+        LogApps.CountAsync(Platform, "SELECT count(*) FROM log_lines WHERE strpos(message, $1) > 0", value);
 }

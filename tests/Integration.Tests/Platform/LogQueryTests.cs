@@ -13,30 +13,21 @@ namespace PersonalCloud.Integration.Tests.Platform;
 /// the reconciler's chunks (log_search_chunks).
 /// </summary>
 [Category("Integration")]
-public sealed class LogQueryTests
+public sealed class LogQueryTests : PlatformTest
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private PlatformFixture _platform = null!;
-    private PlatformApi _api = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _platform = PlatformFixture.Current;
-        _api = new PlatformApi(_platform);
-    }
 
     [Test]
     public async Task Query_PagedByAThousand_WalksAllLinesOnceWithoutGaps()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logpages"));
-        var ids = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, LogSeeder.Numbered("page line", 2500), notify: false);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logpages"));
+        var ids = await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("page line", 2500), notify: false);
 
         var pages = new List<IReadOnlyList<LogLineResponse>>();
         string? next = $"/api/apps/{app.Id}/logs?limit=1000";
         while (next is not null)
         {
-            using var response = await _api.Http.GetAsync(next);
+            using var response = await Api.Http.GetAsync(next);
             response.StatusCode.Should().Be(HttpStatusCode.OK);
             var page = (await response.Content.ReadFromJsonAsync<IReadOnlyList<LogLineResponse>>(Json))!;
             page.Select(l => l.Id).Should().BeInAscendingOrder("each page is returned oldest first");
@@ -56,12 +47,12 @@ public sealed class LogQueryTests
     [Test]
     public async Task Query_FiltersByStreamReleaseAndTimeWindow()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logfilter"));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logfilter"));
         var releaseA = Guid.NewGuid();
         var releaseB = Guid.NewGuid();
         var now = DateTimeOffset.UtcNow;
         var t0 = now.AddHours(-3).AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)); // whole seconds: Postgres keeps microseconds
-        var ids = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id,
+        var ids = await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id,
         [
             new("a out early", "stdout", releaseA, t0),
             new("a err early", "stderr", releaseA, t0.AddMinutes(1)),
@@ -82,8 +73,8 @@ public sealed class LogQueryTests
     [Test]
     public async Task Query_Search_IsACaseInsensitiveLiteralSubstring()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logsearch"));
-        await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id,
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logsearch"));
+        await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id,
         [
             new("job 100%_done at step 4"),
             new("job 1000xdone at step 5"),
@@ -99,16 +90,16 @@ public sealed class LogQueryTests
     [Test]
     public async Task Query_Search_FindsALineTheAppPrinted()
     {
-        var image = await EchoImage.BuildAsync(_platform.Docker);
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logneedle"), image);
+        var image = await EchoImage.BuildAsync(Platform.Docker);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logneedle"), image);
         var needle = "needle-" + Guid.NewGuid().ToString("N")[..12];
-        await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync(app.GeneratedHostname, $"/cgi-bin/say?{needle}")).Status == HttpStatusCode.OK,
+        await Eventually.UntilAsync(async () => (await Api.GetThroughProxyAsync(app.GeneratedHostname, $"/cgi-bin/say?{needle}")).Status == HttpStatusCode.OK,
             PlatformApi.ConvergeTimeout, "the app answers its CGI script");
 
         IReadOnlyList<LogLineResponse> found = [];
         await Eventually.UntilAsync(async () =>
         {
-            found = await _api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?q={needle.ToUpperInvariant()}&stream=stderr");
+            found = await Api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?q={needle.ToUpperInvariant()}&stream=stderr");
             return found.Count > 0;
         }, PlatformApi.ConvergeTimeout, "the printed line is collected and found by search");
 
@@ -119,11 +110,11 @@ public sealed class LogQueryTests
     [Test]
     public async Task Search_BeforeAndAfterTheLinesAreIndexed_FindsExactlyTheLinesThatContainTheText()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logchunks"));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logchunks"));
         var messages = Enumerable.Range(0, 3500).Select(Message).ToList();
         // Two batches, as two collector transactions would write them: two pending ranges of one container.
-        var ids = (await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, messages[..2000].Select(m => new SeedLine(m)).ToList(), notify: false))
-            .Concat(await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, messages[2000..].Select(m => new SeedLine(m)).ToList(), notify: false))
+        var ids = (await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id, messages[..2000].Select(m => new SeedLine(m)).ToList(), notify: false))
+            .Concat(await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id, messages[2000..].Select(m => new SeedLine(m)).ToList(), notify: false))
             .ToList();
         string[] searches = ["TIMEOUT after", "kangaroo", "status=500 path=/api/orders", "req-0349"];
 
@@ -131,17 +122,17 @@ public sealed class LogQueryTests
             (await SearchAllPagesAsync(app.Id, text)).Should().Equal(Expected(ids, messages, text), $"'{text}' as stored, before any indexing is certain");
 
         await Eventually.UntilAsync(
-            async () => await LogApps.CountAsync(_platform, "SELECT count(*) FROM log_search_pending WHERE app_id = $1", app.Id) == 0,
+            async () => await LogApps.CountAsync(Platform, "SELECT count(*) FROM log_search_pending WHERE app_id = $1", app.Id) == 0,
             PlatformApi.ConvergeTimeout, "the reconciler indexes the app's lines");
-        (await LogApps.CountAsync(_platform, "SELECT count(*) FROM log_search_chunks WHERE app_id = $1", app.Id)).Should().BeGreaterThanOrEqualTo(4);
+        (await LogApps.CountAsync(Platform, "SELECT count(*) FROM log_search_chunks WHERE app_id = $1", app.Id)).Should().BeGreaterThanOrEqualTo(4);
         const string Covered =
             """
             SELECT count({0}) FROM log_lines l
             JOIN log_search_chunks c ON c.app_id = l.app_id AND c.container_id = l.container_id AND l.id BETWEEN c.first_id AND c.last_id
             WHERE l.app_id = $1
             """;
-        (await LogApps.CountAsync(_platform, string.Format(CultureInfo.InvariantCulture, Covered, "DISTINCT l.id"), app.Id)).Should().Be(messages.Count, "every line is in a chunk");
-        (await LogApps.CountAsync(_platform, string.Format(CultureInfo.InvariantCulture, Covered, "*"), app.Id)).Should().Be(messages.Count, "no line is in two");
+        (await LogApps.CountAsync(Platform, string.Format(CultureInfo.InvariantCulture, Covered, "DISTINCT l.id"), app.Id)).Should().Be(messages.Count, "every line is in a chunk");
+        (await LogApps.CountAsync(Platform, string.Format(CultureInfo.InvariantCulture, Covered, "*"), app.Id)).Should().Be(messages.Count, "no line is in two");
 
         foreach (var text in searches)
             (await SearchAllPagesAsync(app.Id, text)).Should().Equal(Expected(ids, messages, text), $"'{text}' through the chunk index");
@@ -167,8 +158,8 @@ public sealed class LogQueryTests
     [TestCase("before=-3", "before")]
     public async Task Query_WithAnInvalidParameter_Answers400NamingIt(string query, string field)
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("logbad"));
-        using var response = await _api.Http.GetAsync($"/api/apps/{app.Id}/logs?{query}");
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("logbad"));
+        using var response = await Api.Http.GetAsync($"/api/apps/{app.Id}/logs?{query}");
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
@@ -179,10 +170,10 @@ public sealed class LogQueryTests
 
     [Test]
     public async Task Query_UnknownApp_Answers404() =>
-        (await _api.Http.GetAsync($"/api/apps/{Guid.NewGuid()}/logs")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Api.Http.GetAsync($"/api/apps/{Guid.NewGuid()}/logs")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
     private async Task<IReadOnlyList<string>> Messages(Guid appId, string query) =>
-        (await _api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{appId}/logs?{query}")).Select(l => l.Message).ToList();
+        (await Api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{appId}/logs?{query}")).Select(l => l.Message).ToList();
 
     /// <summary>Follows the Link header through every page of 100 of a search; the ids newest first.</summary>
     private async Task<List<long>> SearchAllPagesAsync(Guid appId, string text)
@@ -191,7 +182,7 @@ public sealed class LogQueryTests
         string? next = $"/api/apps/{appId}/logs?limit=100&q={Uri.EscapeDataString(text)}";
         for (var page = 0; next is not null && page < 100; page++)
         {
-            using var response = await _api.Http.GetAsync(next);
+            using var response = await Api.Http.GetAsync(next);
             response.StatusCode.Should().Be(HttpStatusCode.OK);
             var lines = (await response.Content.ReadFromJsonAsync<IReadOnlyList<LogLineResponse>>(Json))!;
             lines.Should().OnlyContain(l => l.Message.Contains(text, StringComparison.OrdinalIgnoreCase));

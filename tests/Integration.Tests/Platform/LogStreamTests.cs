@@ -9,25 +9,16 @@ namespace PersonalCloud.Integration.Tests.Platform;
 
 /// <summary>GET /api/apps/{id}/logs/stream: Server-Sent Events fed by LISTEN/NOTIFY and a poll.</summary>
 [Category("Integration")]
-public sealed class LogStreamTests
+public sealed class LogStreamTests : PlatformTest
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(15);
-    private PlatformFixture _platform = null!;
-    private PlatformApi _api = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _platform = PlatformFixture.Current;
-        _api = new PlatformApi(_platform);
-    }
 
     [Test]
     public async Task Stream_SendsTheTail_ThenNewLinesInOrder_NotifiedOrOnlyPolled()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("sse"));
-        var seeded = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, LogSeeder.Numbered("old", 150), notify: false);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("sse"));
+        var seeded = await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("old", 150), notify: false);
         await using var stream = await ConnectAsync($"/api/apps/{app.Id}/logs/stream?tail=100");
 
         stream.Response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -37,7 +28,7 @@ public sealed class LogStreamTests
         tail[^1].Id.Should().Be(seeded[^1].ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var sent = System.Diagnostics.Stopwatch.GetTimestamp();
-        var notified = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, LogSeeder.Numbered("notified", 5), notify: true);
+        var notified = await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("notified", 5), notify: true);
         var got = await stream.TakeAsync(5, "line", EventTimeout);
         TestContext.Progress.WriteLine($"notified lines reached the client after {System.Diagnostics.Stopwatch.GetElapsedTime(sent).TotalMilliseconds:0} ms");
         Ids(got).Should().Equal(notified);
@@ -45,7 +36,7 @@ public sealed class LogStreamTests
 
         // No NOTIFY: the stream's poll finds them anyway.
         sent = System.Diagnostics.Stopwatch.GetTimestamp();
-        var silent = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, LogSeeder.Numbered("silent", 1500), notify: false);
+        var silent = await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("silent", 1500), notify: false);
         Ids(await stream.TakeAsync(1500, "line", EventTimeout)).Should().Equal(silent, "more than one batch of 1000, in order");
         TestContext.Progress.WriteLine($"unnotified lines reached the client after {System.Diagnostics.Stopwatch.GetElapsedTime(sent).TotalMilliseconds:0} ms");
     }
@@ -53,34 +44,34 @@ public sealed class LogStreamTests
     [Test]
     public async Task Stream_Reconnecting_WithLastEventId_ResumesAfterItWithoutReplayingTheTail()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("sseresume"));
-        var first = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, LogSeeder.Numbered("first", 20), notify: false);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("sseresume"));
+        var first = await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("first", 20), notify: false);
         await using (var stream = await ConnectAsync($"/api/apps/{app.Id}/logs/stream?tail=5"))
             Ids(await stream.TakeAsync(5, "line", EventTimeout)).Should().Equal(first.Skip(15));
 
-        var missed = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, LogSeeder.Numbered("while away", 3), notify: true);
+        var missed = await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("while away", 3), notify: true);
         await using var resumed = await ConnectAsync($"/api/apps/{app.Id}/logs/stream?tail=5", lastEventId: first[^1].ToString(System.Globalization.CultureInfo.InvariantCulture));
         Ids(await resumed.TakeAsync(3, "line", EventTimeout)).Should().Equal(missed, "only what came after the last event seen");
 
-        var later = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, LogSeeder.Numbered("later", 2), notify: true);
+        var later = await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id, LogSeeder.Numbered("later", 2), notify: true);
         Ids(await resumed.TakeAsync(2, "line", EventTimeout)).Should().Equal(later);
     }
 
     [Test]
     public async Task Stream_ALineCommittedAfterAHigherId_IsStillSent()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("sselate"));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("sselate"));
         await using var stream = await ConnectAsync($"/api/apps/{app.Id}/logs/stream?tail=0");
 
         // Two writers (old and new container in a rollout): the first takes the lower id but commits last.
-        await using var slow = new NpgsqlConnection(_platform.DatabaseUrl);
+        await using var slow = new NpgsqlConnection(Platform.DatabaseUrl);
         await slow.OpenAsync();
         await using var slowTx = await slow.BeginTransactionAsync();
         await using var insert = new NpgsqlCommand(
             "INSERT INTO log_lines (app_id, container_id, stream, message, timestamp) VALUES ($1, 'old', 'stdout', 'slow writer', now()) RETURNING id", slow, slowTx);
         insert.Parameters.AddWithValue(app.Id);
         var lowId = (long)(await insert.ExecuteScalarAsync())!;
-        var fast = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id, [new("fast writer")], notify: true);
+        var fast = await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id, [new("fast writer")], notify: true);
         Ids(await stream.TakeAsync(1, "line", EventTimeout)).Should().Equal(fast);
 
         await slowTx.CommitAsync();
@@ -93,9 +84,9 @@ public sealed class LogStreamTests
     [Test]
     public async Task Stream_WithFilters_SendsOnlyMatchingLines()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("ssefilter"));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("ssefilter"));
         await using var stream = await ConnectAsync($"/api/apps/{app.Id}/logs/stream?tail=0&stream=stderr&q=Timeout");
-        var ids = await LogSeeder.InsertAsync(_platform.DatabaseUrl, app.Id,
+        var ids = await LogSeeder.InsertAsync(Platform.DatabaseUrl, app.Id,
         [
             new("GET / 200"), new("upstream timeout after 5s", "stderr"), new("timeout on stdout"), new("disk full", "stderr"),
             new("TIMEOUT again", "stderr"),
@@ -108,9 +99,9 @@ public sealed class LogStreamTests
     [Test]
     public async Task Stream_WhenTheAppIsDeleted_SendsEndAndCloses()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("sseend"));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("sseend"));
         await using var stream = await ConnectAsync($"/api/apps/{app.Id}/logs/stream");
-        (await _api.Http.DeleteAsync($"/api/apps/{app.Id}")).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await Api.Http.DeleteAsync($"/api/apps/{app.Id}")).StatusCode.Should().Be(HttpStatusCode.Accepted);
 
         var end = await stream.TakeAsync(1, "end", EventTimeout);
         end[0].Data.Should().Contain("app deleted");
@@ -120,7 +111,7 @@ public sealed class LogStreamTests
     [Test]
     public async Task Stream_WhenIdle_SendsAKeepAliveComment()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("ssealive"));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("ssealive"));
         await using var stream = await ConnectAsync($"/api/apps/{app.Id}/logs/stream");
 
         var next = await stream.NextAsync(LogStreamer.KeepAliveInterval + TimeSpan.FromSeconds(10), includeComments: true);
@@ -134,18 +125,18 @@ public sealed class LogStreamTests
     [TestCase("stream=stdin")]
     public async Task Stream_WithAnInvalidParameter_Answers400(string query)
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("ssebad"));
-        (await _api.Http.GetAsync($"/api/apps/{app.Id}/logs/stream?{query}")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("ssebad"));
+        (await Api.Http.GetAsync($"/api/apps/{app.Id}/logs/stream?{query}")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 
     [Test]
     public async Task Stream_UnknownApp_Answers404() =>
-        (await _api.Http.GetAsync($"/api/apps/{Guid.NewGuid()}/logs/stream")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Api.Http.GetAsync($"/api/apps/{Guid.NewGuid()}/logs/stream")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
     [Test]
     public async Task LogNotifications_WakeTheSubscribersOfTheNotifiedAppOnly()
     {
-        await using var db = NpgsqlDataSource.Create(_platform.DatabaseUrl);
+        await using var db = NpgsqlDataSource.Create(Platform.DatabaseUrl);
         using var notifications = new LogNotifications(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<LogNotifications>.Instance);
         await notifications.StartAsync(CancellationToken.None);
         var appId = Guid.NewGuid();
@@ -172,7 +163,7 @@ public sealed class LogStreamTests
     }
 
     private Task<SseClient> ConnectAsync(string path, string? lastEventId = null) =>
-        SseClient.ConnectAsync(_platform.Api.BaseAddress!, _platform.ApiToken, path, lastEventId);
+        SseClient.ConnectAsync(Platform.Api.BaseAddress!, Platform.ApiToken, path, lastEventId);
 
     private static IReadOnlyList<long> Ids(IEnumerable<SseEvent> events) =>
         events.Select(e => long.Parse(e.Id!, System.Globalization.CultureInfo.InvariantCulture)).ToList();

@@ -8,34 +8,24 @@ namespace PersonalCloud.Integration.Tests.Platform;
 
 /// <summary>Releases as snapshots: failed releases, rollback, env changes, serialized deploys.</summary>
 [Category("Integration")]
-public sealed class ReleaseTests
+public sealed class ReleaseTests : PlatformTest
 {
-    private PlatformFixture _platform = null!;
-    private PlatformApi _api = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _platform = PlatformFixture.Current;
-        _api = new PlatformApi(_platform);
-    }
-
     [Test]
     public async Task Deploy_OfAReleaseThatCrashes_FailsIt_KeepsTheOldServing_AndKeepsItsLogs()
     {
         var app = await DeployHelloAsync("crashnew", "one");
-        var crasher = await BehaviourImages.BuildCrashAsync(_platform.Docker);
+        var crasher = await BehaviourImages.BuildCrashAsync(Platform.Docker);
 
-        var deploy = await _api.DeployAsync(app.Id, crasher);
+        var deploy = await Api.DeployAsync(app.Id, crasher);
         var release = await WaitForReleaseAsync(app.Id, deploy.Release!.Id, ReleaseStatus.Failed);
 
         release.FailureReason.Should().Contain($"code {BehaviourImages.CrashExitCode}");
         release.FailedAt.Should().NotBeNull();
-        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=one");
-        var after = await _api.GetAppAsync(app.Id);
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=one");
+        var after = await Api.GetAppAsync(app.Id);
         after!.Status.Should().Be(AppStatus.Running);
         after.CurrentRelease!.Id.Should().NotBe(deploy.Release.Id);
-        await Eventually.UntilAsync(async () => (await _api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?limit=200"))
+        await Eventually.UntilAsync(async () => (await Api.GetAsync<IReadOnlyList<LogLineResponse>>($"/api/apps/{app.Id}/logs?limit=200"))
             .Any(l => l.Message.Contains(BehaviourImages.CrashLine, StringComparison.Ordinal) && l.ReleaseId == deploy.Release.Id),
             PlatformApi.ConvergeTimeout, "the failed release's output is kept");
     }
@@ -43,80 +33,80 @@ public sealed class ReleaseTests
     [Test]
     public async Task Deploy_OfAReleaseThatNeverPassesItsHealthCheck_FailsAtTheDeadline()
     {
-        var response = await _api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(PlatformApi.UniqueName("unhealthy"),
+        var response = await Api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(PlatformApi.UniqueName("unhealthy"),
             HealthCheck: new HealthCheckSettings(Path: "/healthz", DeployDeadlineSeconds: 5)));
         var app = (await response.Content.ReadFromJsonAsync<AppResponse>())!;
 
-        var deploy = await _api.DeployAsync(app.Id, _platform.HelloImage);
+        var deploy = await Api.DeployAsync(app.Id, Platform.HelloImage);
         var release = await WaitForReleaseAsync(app.Id, deploy.Release!.Id, ReleaseStatus.Failed);
 
         release.FailureReason.Should().Contain("/healthz").And.Contain("5s");
-        (await _api.GetAppAsync(app.Id))!.Status.Should().Be(AppStatus.Failed);
-        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await Api.GetAppAsync(app.Id))!.Status.Should().Be(AppStatus.Failed);
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Status.Should().Be(HttpStatusCode.ServiceUnavailable);
     }
 
     [Test]
     public async Task EnvChange_MakesANewReleaseWithTheNewSnapshot_AndRollbackRestoresTheOldImageAndEnv()
     {
         var app = await DeployHelloAsync("rollback", "one");
-        var first = (await _api.GetAppAsync(app.Id))!.CurrentRelease!;
+        var first = (await Api.GetAppAsync(app.Id))!.CurrentRelease!;
 
-        var change = await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = "two", ["EXTRA"] = "x" });
-        await _api.WaitForAsync(app.Id, change.Generation, AppStatus.Running);
-        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=two", "the env change rolled out");
-        var releases = await _api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases");
+        var change = await Api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = "two", ["EXTRA"] = "x" });
+        await Api.WaitForAsync(app.Id, change.Generation, AppStatus.Running);
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=two", "the env change rolled out");
+        var releases = await Api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases");
         releases[0].Reason.Should().Be(ReleaseReasons.EnvChange);
         releases[0].EnvKeys.Should().Equal("EXTRA", "GREETING");
         releases[0].ImageDigest.Should().Be(first.ImageDigest);
 
-        var rollback = await _api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/rollback", new RollbackRequest());
+        var rollback = await Api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/rollback", new RollbackRequest());
         rollback.StatusCode.Should().Be(HttpStatusCode.Accepted);
         var accepted = (await rollback.Content.ReadFromJsonAsync<AcceptedResponse>())!;
-        await _api.WaitForAsync(app.Id, accepted.Generation, AppStatus.Running);
+        await Api.WaitForAsync(app.Id, accepted.Generation, AppStatus.Running);
 
-        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=one");
-        var rolledBack = (await _api.GetAppAsync(app.Id))!.CurrentRelease!;
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=one");
+        var rolledBack = (await Api.GetAppAsync(app.Id))!.CurrentRelease!;
         rolledBack.Reason.Should().Be(ReleaseReasons.Rollback);
         rolledBack.SourceReleaseId.Should().Be(first.Id);
         rolledBack.ImageDigest.Should().Be(first.ImageDigest);
         rolledBack.EnvKeys.Should().Equal("GREETING");
-        (await _api.GetAsync<IReadOnlyList<EnvVarResponse>>($"/api/apps/{app.Id}/env")).Select(e => e.Key).Should().Equal("GREETING");
+        (await Api.GetAsync<IReadOnlyList<EnvVarResponse>>($"/api/apps/{app.Id}/env")).Select(e => e.Key).Should().Equal("GREETING");
     }
 
     [Test]
     public async Task Rollback_WithNothingEarlier_Answers409()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("norollback"));
-        (await _api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/rollback", new RollbackRequest())).StatusCode.Should().Be(HttpStatusCode.Conflict);
-        (await _api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/rollback", new RollbackRequest(Guid.NewGuid()))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("norollback"));
+        (await Api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/rollback", new RollbackRequest())).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await Api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/rollback", new RollbackRequest(Guid.NewGuid()))).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Test]
     public async Task Deploys_InQuickSuccession_AreSerializedAndTheLatestWins()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("latest"));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("latest"));
         AcceptedResponse last = null!;
         foreach (var greeting in new[] { "a", "b", "c" })
         {
-            await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = greeting });
-            last = await _api.DeployAsync(app.Id, _platform.HelloImage);
+            await Api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = greeting });
+            last = await Api.DeployAsync(app.Id, Platform.HelloImage);
         }
 
-        var running = await _api.WaitForAsync(app.Id, last.Generation, AppStatus.Running);
+        var running = await Api.WaitForAsync(app.Id, last.Generation, AppStatus.Running);
         running.CurrentRelease!.Id.Should().Be(last.Release!.Id);
-        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=c");
-        var releases = await _api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases");
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=c");
+        var releases = await Api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases");
         releases.Where(r => r.Id != last.Release.Id).Should().OnlyContain(r => r.Status == ReleaseStatus.Cancelled || r.Status == ReleaseStatus.Superseded);
-        await Eventually.UntilAsync(async () => (await PlatformDocker.RunningContainersAsync(_platform, app.Id)).Count == 1,
+        await Eventually.UntilAsync(async () => (await PlatformDocker.RunningContainersAsync(Platform, app.Id)).Count == 1,
             PlatformApi.ConvergeTimeout, "nothing is orphaned");
     }
 
     private async Task<AppResponse> DeployHelloAsync(string prefix, string greeting)
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName(prefix));
-        await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = greeting });
-        var deploy = await _api.DeployAsync(app.Id, _platform.HelloImage);
-        await _api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName(prefix));
+        await Api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = greeting });
+        var deploy = await Api.DeployAsync(app.Id, Platform.HelloImage);
+        await Api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
         return app;
     }
 
@@ -125,7 +115,7 @@ public sealed class ReleaseTests
         ReleaseResponse? release = null;
         await Eventually.UntilAsync(async () =>
         {
-            release = (await _api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{appId}/releases")).SingleOrDefault(r => r.Id == releaseId);
+            release = (await Api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{appId}/releases")).SingleOrDefault(r => r.Id == releaseId);
             return release?.Status == status;
         }, PlatformApi.ConvergeTimeout, () => $"release {releaseId} becomes {status} (last: {release?.Status})");
         return release!;

@@ -12,19 +12,10 @@ namespace PersonalCloud.Integration.Tests.Platform;
 
 /// <summary>Deploy from source: a tar.gz build context or a git repository, built by the engine into the release's image.</summary>
 [Category("Integration")]
-public sealed class SourceDeployTests
+public sealed class SourceDeployTests : PlatformTest
 {
     private readonly List<Guid> _apps = [];
     private readonly List<DirectoryInfo> _repositories = [];
-    private PlatformFixture _platform = null!;
-    private PlatformApi _api = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _platform = PlatformFixture.Current;
-        _api = new PlatformApi(_platform);
-    }
 
     [TearDown]
     public async Task TearDown()
@@ -46,9 +37,9 @@ public sealed class SourceDeployTests
 
         var deploy = await DeployArchiveAsync(app.Id, SourceContexts.TarGz(SourceContexts.WithBusybox(SourceContexts.ServingDockerfile(body))));
         deploy.Release!.SourceKind.Should().Be(ReleaseSources.Archive);
-        var running = await _api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
+        var running = await Api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
 
-        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain(body);
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain(body);
         running.CurrentRelease!.Id.Should().Be(deploy.Release.Id);
         running.CurrentRelease.SourceKind.Should().Be(ReleaseSources.Archive);
         running.CurrentRelease.ImageDigest.Should().StartWith("sha256:");
@@ -65,9 +56,9 @@ public sealed class SourceDeployTests
         await SourceContexts.CommitAsync(repository, SourceContexts.WithBusybox(SourceContexts.ServingDockerfile(body)), "serve");
 
         var deploy = await DeployGitAsync(app.Id, new Uri(repository).AbsoluteUri, "main");
-        var running = await _api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
+        var running = await Api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
 
-        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain(body);
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain(body);
         running.CurrentRelease!.SourceKind.Should().Be(ReleaseSources.Git);
         running.CurrentRelease.ImageDigest.Should().StartWith("sha256:");
         (await BuildLogAsync(app.Id, deploy.Release!.Id)).Should().Contain("Cloning into").And.Contain("Step 1/");
@@ -82,26 +73,26 @@ public sealed class SourceDeployTests
         await SourceContexts.CommitAsync(repository, SourceContexts.WithBusybox(SourceContexts.ServingDockerfile("second-commit")), "two");
 
         var deploy = await DeployGitAsync(app.Id, new Uri(repository).AbsoluteUri, first);
-        await _api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
+        await Api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
 
-        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("first-commit");
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("first-commit");
     }
 
     [Test]
     public async Task Deploy_OfABrokenBuild_FailsTheRelease_KeepsTheOldServing_AndKeepsTheLog()
     {
         var app = await CreateAppAsync("brokenbuild");
-        await _api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = "still-here" });
-        var good = await _api.DeployAsync(app.Id, _platform.HelloImage);
-        await _api.WaitForAsync(app.Id, good.Generation, AppStatus.Running);
+        await Api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = "still-here" });
+        var good = await Api.DeployAsync(app.Id, Platform.HelloImage);
+        await Api.WaitForAsync(app.Id, good.Generation, AppStatus.Running);
 
         var broken = SourceContexts.ServingDockerfile("never").Replace("EXPOSE 8080", "RUN [\"/bin/false\"]", StringComparison.Ordinal);
         var deploy = await DeployArchiveAsync(app.Id, SourceContexts.TarGz(SourceContexts.WithBusybox(broken)));
         var release = await WaitForReleaseAsync(app.Id, deploy.Release!.Id, ReleaseStatus.Failed);
 
         release.FailureReason.Should().StartWith("build failed").And.Contain("/bin/false");
-        (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=still-here");
-        (await _api.GetAppAsync(app.Id))!.CurrentRelease!.Id.Should().Be(good.Release!.Id);
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=still-here");
+        (await Api.GetAppAsync(app.Id))!.CurrentRelease!.Id.Should().Be(good.Release!.Id);
         (await BuildLogAsync(app.Id, deploy.Release.Id)).Should().Contain("Step 1/").And.Contain("returned a non-zero code");
     }
 
@@ -117,7 +108,7 @@ public sealed class SourceDeployTests
 
         release.FailureReason.Should().StartWith("build failed").And.Contain("no-such-branch");
         (await BuildLogAsync(app.Id, deploy.Release.Id)).Should().Contain("no-such-branch");
-        (await _api.GetAppAsync(app.Id))!.Status.Should().Be(AppStatus.Failed);
+        (await Api.GetAppAsync(app.Id))!.Status.Should().Be(AppStatus.Failed);
     }
 
     [TestCase("not gzip at all", TestName = "Deploy_OfABodyThatIsNotGzip_Answers400AndMakesNoRelease")]
@@ -131,7 +122,7 @@ public sealed class SourceDeployTests
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
 
-        var response = await _api.Http.PostAsync($"/api/apps/{app.Id}/deploy", content);
+        var response = await Api.Http.PostAsync($"/api/apps/{app.Id}/deploy", content);
 
         await ShouldBeBadRequestWithoutReleaseAsync(response, app.Id);
     }
@@ -142,7 +133,7 @@ public sealed class SourceDeployTests
     {
         var app = await CreateAppAsync("badgit");
 
-        var response = await _api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/deploy", new DeployRequest(Git: new GitSource(url, reference)));
+        var response = await Api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/deploy", new DeployRequest(Git: new GitSource(url, reference)));
 
         await ShouldBeBadRequestWithoutReleaseAsync(response, app.Id);
     }
@@ -151,12 +142,12 @@ public sealed class SourceDeployTests
     {
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        (await _api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{appId}/releases")).Should().BeEmpty();
+        (await Api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{appId}/releases")).Should().BeEmpty();
     }
 
     private async Task<AppResponse> CreateAppAsync(string prefix)
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName(prefix));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName(prefix));
         _apps.Add(app.Id);
         return app;
     }
@@ -172,26 +163,26 @@ public sealed class SourceDeployTests
     {
         using var content = new ByteArrayContent(archive);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
-        var response = await _api.Http.PostAsync($"/api/apps/{appId}/deploy", content);
+        var response = await Api.Http.PostAsync($"/api/apps/{appId}/deploy", content);
         response.StatusCode.Should().Be(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<AcceptedResponse>())!;
     }
 
     private async Task<AcceptedResponse> DeployGitAsync(Guid appId, string url, string reference)
     {
-        var response = await _api.Http.PostAsJsonAsync($"/api/apps/{appId}/deploy", new DeployRequest(Git: new GitSource(url, reference)));
+        var response = await Api.Http.PostAsJsonAsync($"/api/apps/{appId}/deploy", new DeployRequest(Git: new GitSource(url, reference)));
         response.StatusCode.Should().Be(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<AcceptedResponse>())!;
     }
 
-    private Task<string> BuildLogAsync(Guid appId, Guid releaseId) => _api.GetAsync<string>($"/api/apps/{appId}/releases/{releaseId}/build-log");
+    private Task<string> BuildLogAsync(Guid appId, Guid releaseId) => Api.GetAsync<string>($"/api/apps/{appId}/releases/{releaseId}/build-log");
 
     private async Task<ReleaseResponse> WaitForReleaseAsync(Guid appId, Guid releaseId, string status)
     {
         ReleaseResponse? release = null;
         await Eventually.UntilAsync(async () =>
         {
-            release = (await _api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{appId}/releases")).SingleOrDefault(r => r.Id == releaseId);
+            release = (await Api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{appId}/releases")).SingleOrDefault(r => r.Id == releaseId);
             return release?.Status == status;
         }, PlatformApi.ConvergeTimeout, $"release {releaseId} becomes {status} (last: {release?.Status}, {release?.FailureReason})");
         return release!;
@@ -200,14 +191,14 @@ public sealed class SourceDeployTests
     /// <summary>Deletes the app, waits for its containers to go, then removes the images its source deploys built.</summary>
     private async Task RemoveAppAndImagesAsync(Guid appId)
     {
-        await _api.Http.DeleteAsync($"/api/apps/{appId}");
-        await Eventually.UntilAsync(async () => (await PlatformDocker.AllContainersAsync(_platform, appId)).Count == 0,
+        await Api.Http.DeleteAsync($"/api/apps/{appId}");
+        await Eventually.UntilAsync(async () => (await PlatformDocker.AllContainersAsync(Platform, appId)).Count == 0,
             PlatformApi.ConvergeTimeout, $"the containers of app {appId} are removed");
-        var images = await _platform.Docker.Images.ListImagesAsync(new ImagesListParameters
+        var images = await Platform.Docker.Images.ListImagesAsync(new ImagesListParameters
         {
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.AppId}={appId}"] = true } },
         });
         foreach (var image in images)
-            await _platform.Docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true });
+            await Platform.Docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true });
     }
 }

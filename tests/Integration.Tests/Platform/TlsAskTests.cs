@@ -6,17 +6,15 @@ namespace PersonalCloud.Integration.Tests.Platform;
 
 /// <summary>The ControlPlane tells Caddy which hostnames may get an on-demand certificate: only apps' ones.</summary>
 [Category("Integration")]
-public sealed class TlsAskTests
+public sealed class TlsAskTests : PlatformTest
 {
-    private PlatformApi _api = null!;
     private HttpClient _anonymous = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _api = new PlatformApi(PlatformFixture.Current);
         // Caddy sends no token.
-        _anonymous = new HttpClient { BaseAddress = _api.Http.BaseAddress };
+        _anonymous = new HttpClient { BaseAddress = Api.Http.BaseAddress };
     }
 
     [TearDown]
@@ -25,9 +23,9 @@ public sealed class TlsAskTests
     [Test]
     public async Task Ask_ForAnAppsGeneratedHostnameOrCustomDomain_Answers200_ForAnyOtherHost404()
     {
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("tlsask"));
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("tlsask"));
         var domain = $"{app.Name}.example.org";
-        (await _api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/domains", new AddDomainRequest(domain))).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await Api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/domains", new AddDomainRequest(domain))).StatusCode.Should().Be(HttpStatusCode.Created);
 
         (await AskAsync(app.GeneratedHostname)).Should().Be(HttpStatusCode.OK);
         (await AskAsync(domain.ToUpperInvariant())).Should().Be(HttpStatusCode.OK, "SNI may come in any case");

@@ -11,33 +11,24 @@ namespace PersonalCloud.Integration.Tests.Platform;
 /// no keep-alive and a backlog of 9, so it fails under load by itself).
 /// </summary>
 [Category("Integration")]
-public sealed class ZeroDowntimeTests
+public sealed class ZeroDowntimeTests : PlatformTest
 {
     private const int Clients = 8;
-    private PlatformFixture _platform = null!;
-    private PlatformApi _api = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _platform = PlatformFixture.Current;
-        _api = new PlatformApi(_platform);
-    }
 
     [Test]
     public async Task RedeploysAndRestarts_UnderKeepAliveLoad_DropNoRequest()
     {
         var image = await KeepAliveImageAsync();
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("zdt"));
-        var first = await _api.DeployAsync(app.Id, image);
-        await _api.WaitForAsync(app.Id, first.Generation, AppStatus.Running);
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("zdt"));
+        var first = await Api.DeployAsync(app.Id, image);
+        await Api.WaitForAsync(app.Id, first.Generation, AppStatus.Running);
 
-        using var load = new ProxyLoad(_platform.HttpPort, app.GeneratedHostname, Clients);
+        using var load = new ProxyLoad(Platform.HttpPort, app.GeneratedHostname, Clients);
         for (var i = 0; i < 3; i++)
         {
-            var deploy = await _api.DeployAsync(app.Id, image);
+            var deploy = await Api.DeployAsync(app.Id, image);
             await WaitUntilOnlyOneContainerAsync(app.Id, deploy.Generation);
-            var restart = await _api.RestartAsync(app.Id);
+            var restart = await Api.RestartAsync(app.Id);
             await WaitUntilOnlyOneContainerAsync(app.Id, restart.Generation);
         }
 
@@ -51,18 +42,18 @@ public sealed class ZeroDowntimeTests
     public async Task CreatingAppsAndAddingDomains_DoesNotDisturbAnotherAppsTraffic()
     {
         var image = await KeepAliveImageAsync();
-        var app = await _api.CreateAppAsync(PlatformApi.UniqueName("steady"), image);
-        await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync(app.GeneratedHostname)).Status == HttpStatusCode.OK,
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("steady"), image);
+        await Eventually.UntilAsync(async () => (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Status == HttpStatusCode.OK,
             PlatformApi.ConvergeTimeout, "the app serves");
 
-        using var load = new ProxyLoad(_platform.HttpPort, app.GeneratedHostname, Clients);
+        using var load = new ProxyLoad(Platform.HttpPort, app.GeneratedHostname, Clients);
         for (var i = 0; i < 5; i++)
         {
-            var other = await _api.CreateAppAsync(PlatformApi.UniqueName("other"), image);
-            var domain = await _api.Http.PostAsync($"/api/apps/{other.Id}/domains",
+            var other = await Api.CreateAppAsync(PlatformApi.UniqueName("other"), image);
+            var domain = await Api.Http.PostAsync($"/api/apps/{other.Id}/domains",
                 JsonContent.Create(new Contracts.Api.AddDomainRequest($"{other.Name}.example.test")));
             domain.StatusCode.Should().Be(HttpStatusCode.Created);
-            await Eventually.UntilAsync(async () => (await _api.GetThroughProxyAsync($"{other.Name}.example.test")).Status == HttpStatusCode.OK,
+            await Eventually.UntilAsync(async () => (await Api.GetThroughProxyAsync($"{other.Name}.example.test")).Status == HttpStatusCode.OK,
                 PlatformApi.ConvergeTimeout, "the new app answers at its domain");
         }
 
@@ -73,8 +64,8 @@ public sealed class ZeroDowntimeTests
 
     private async Task WaitUntilOnlyOneContainerAsync(Guid appId, long generation)
     {
-        await _api.WaitForAsync(appId, generation, AppStatus.Running);
-        await Eventually.UntilAsync(async () => (await PlatformDocker.AllContainersAsync(_platform, appId)).Count == 1,
+        await Api.WaitForAsync(appId, generation, AppStatus.Running);
+        await Eventually.UntilAsync(async () => (await PlatformDocker.AllContainersAsync(Platform, appId)).Count == 1,
             PlatformApi.ConvergeTimeout, "the old container has drained and is gone");
     }
 
