@@ -28,7 +28,7 @@ export PCLOUD_API_BIND=127.0.0.1
 export PCLOUD_API_PORT=${BENCH_API_PORT:-18591}
 export PCLOUD_HTTP_PORT=${BENCH_HTTP_PORT:-18580}
 export PCLOUD_HTTPS_PORT=${BENCH_HTTPS_PORT:-18543}
-export PCLOUD_PG_PORT=${BENCH_PG_PORT:-55591}
+export PCLOUD_PG_PORT=${BENCH_PG_PORT:-18592}
 # For the DNS-based routing (its responder and fallback ports); ignored by builds that do not read them.
 export PCLOUD_DNS_PORT=${BENCH_DNS_PORT:-15591}
 export PCLOUD_FALLBACK_PORT=${BENCH_FALLBACK_PORT:-15592}

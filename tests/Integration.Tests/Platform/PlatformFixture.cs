@@ -33,7 +33,8 @@ public sealed class PlatformFixture
 
     public int HttpsPort { get; } = 18491 + (Slot * 10);
 
-    public int PostgresPort { get; } = 55491 + (Slot * 10);
+    // Ports below the kernel's ephemeral range (32768-60999), where an outgoing connection may hold one at start.
+    public int PostgresPort { get; } = 18291 + (Slot * 10);
 
     public string DatabaseUrl { get; private set; } = "";
 

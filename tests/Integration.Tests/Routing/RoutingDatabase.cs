@@ -14,7 +14,7 @@ namespace PersonalCloud.Integration.Tests.Routing;
 [SetUpFixture]
 public sealed class RoutingDatabase
 {
-    private const int Port = 55492;
+    private const int Port = 18292; // below the ephemeral range, like the platform tests' ports
     private static NpgsqlDataSource? _dataSource;
     private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal)
     {
