@@ -12,7 +12,10 @@ public enum ContainerState
     Unknown,
 }
 
-/// <summary>What the engine says about one managed container, read back through its labels.</summary>
+/// <summary>
+/// What the engine says about one managed container, read back through its labels. <paramref name="StartError"/>: why
+/// the engine refused to start it (a container left "created", e.g. its image's user does not exist), when it did.
+/// </summary>
 public sealed record ObservedContainer(
     string Id,
     string Name,
@@ -22,7 +25,8 @@ public sealed record ObservedContainer(
     ContainerState State,
     int? ExitCode,
     string? IpAddress,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? StartError = null);
 
 public sealed record ObservedNetwork(string Id, string Name, Guid? AppId);
 

@@ -58,7 +58,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         {
             if (DockerObservedState.ToObserved(container) is { } known)
             {
-                observed.Add(known);
+                // Only an inspect tells why a container never started (the list has no error); such containers are rare.
+                observed.Add(known.State == ContainerState.Created ? await InspectAsync(known.Id, cancellationToken) ?? known : known);
             }
             else
             {

@@ -56,7 +56,8 @@ public static class DockerObservedState
             state,
             exitCode,
             ip,
-            new DateTimeOffset(Utc(container.Created)));
+            new DateTimeOffset(Utc(container.Created)),
+            string.IsNullOrWhiteSpace(container.State?.Error) ? null : container.State.Error);
     }
 
     public static ContainerEvent? ToEvent(Message message)

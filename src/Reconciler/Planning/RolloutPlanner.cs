@@ -28,9 +28,14 @@ internal static class RolloutPlanner
         if (running is null)
         {
             var requeue = AppPlanner.RemoveUnserved(input, serving, keep: null, actions);
-            var exited = candidates.FirstOrDefault(c => c.State is ContainerState.Exited or ContainerState.Dead);
+            var exited = candidates.FirstOrDefault(c => c.State is ContainerState.Exited or ContainerState.Dead || c.StartError is not null);
             if (exited is not null)
-                return Crashed(input, desired, release, actions, serving, isNewRelease, $"container exited with code {exited.ExitCode?.ToString() ?? "unknown"}", exited.ExitCode);
+            {
+                var reason = exited.StartError is { } error
+                    ? $"the engine could not start the container: {error}"
+                    : $"container exited with code {exited.ExitCode?.ToString() ?? "unknown"}";
+                return Crashed(input, desired, release, actions, serving, isNewRelease, reason, exited.ExitCode);
+            }
 
             if (!isNewRelease && desired.Crashes.RestartNotBefore is { } notBefore && notBefore > now)
             {

@@ -31,6 +31,22 @@ public sealed class ReleaseTests : PlatformTest
     }
 
     [Test]
+    public async Task Deploy_OfAReleaseTheEngineCannotStart_FailsItWithTheEnginesReason_AndKeepsTheOldServing()
+    {
+        var app = await DeployHelloAsync("nouser", "one");
+        var image = await BehaviourImages.BuildNoSuchUserAsync(Platform.Docker);
+
+        var deploy = await Api.DeployAsync(app.Id, image);
+        var release = await WaitForReleaseAsync(app.Id, deploy.Release!.Id, ReleaseStatus.Failed);
+
+        release.FailureReason.Should().Contain("could not start").And.Contain("nosuchuser");
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=one");
+        (await Api.GetAppAsync(app.Id))!.Status.Should().Be(AppStatus.Running);
+        await Eventually.UntilAsync(async () => (await PlatformDocker.AllContainersAsync(Platform, app.Id)).Count == 1,
+            PlatformApi.ConvergeTimeout, "the container that never started is removed; the old one runs on");
+    }
+
+    [Test]
     public async Task Deploy_OfAReleaseThatNeverPassesItsHealthCheck_FailsAtTheDeadline()
     {
         var response = await Api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(PlatformApi.UniqueName("unhealthy"),

@@ -17,6 +17,15 @@ public static class BehaviourImages
         CMD ["sh", "-c", "echo 'crasher: giving up'; exit 3"]
         """;
 
+    /// <summary>Names a user the image does not have: the engine creates the container but refuses to start it.</summary>
+    public const string NoSuchUserDockerfile = """
+        FROM scratch
+        COPY busybox /bin/busybox
+        USER nosuchuser
+        EXPOSE 8080
+        CMD ["/bin/busybox", "httpd", "-f", "-p", "8080"]
+        """;
+
     /// <summary>Serves /health.txt for a few seconds, then removes it: healthy at first, unhealthy for good after.
     /// Only the subshell is in the background (';' not '&&'): httpd must not start before /tmp/www exists.</summary>
     public const string FlappingDockerfile = """
@@ -28,6 +37,8 @@ public static class BehaviourImages
         """;
 
     public static Task<string> BuildCrashAsync(IDockerClient client) => Build(client, "pcloud-test/crasher", CrashDockerfile);
+
+    public static Task<string> BuildNoSuchUserAsync(IDockerClient client) => Build(client, "pcloud-test/nosuchuser", NoSuchUserDockerfile);
 
     public static Task<string> BuildFlappingAsync(IDockerClient client) => Build(client, "pcloud-test/flapping", FlappingDockerfile);
 

@@ -61,6 +61,31 @@ public sealed class RolloutPlannerTests
     }
 
     [Test]
+    public void Plan_NewReleaseContainerTheEngineCannotStart_FailsTheReleaseWithTheEnginesReason()
+    {
+        var desired = DesiredWith(currentRelease: OldReleaseId);
+        var refused = Container("new", Spec(desired).SpecHash, ContainerState.Created) with { StartError = "unable to find user app: no matching entries in passwd file" };
+        var plan = Plan(desired, Observed(route: Route(600, $"{OldIp}:8080"), containers: [Old(), refused]));
+
+        plan.Removed().Should().Equal("new");
+        plan.FailRelease.Should().Be("the engine could not start the container: unable to find user app: no matching entries in passwd file");
+        plan.Phase.Should().Be(AppPhase.Running);
+        plan.ServingReleaseId.Should().Be(OldReleaseId);
+        plan.Kinds().Should().NotContain(nameof(StartContainer), "starting it again fails the same way");
+    }
+
+    [Test]
+    public void Plan_ContainerCreatedButNotYetStarted_IsStartedNotFailed()
+    {
+        var desired = DesiredWith(currentRelease: OldReleaseId);
+        var created = Container("new", Spec(desired).SpecHash, ContainerState.Created);
+        var plan = Plan(desired, Observed(route: Route(600, $"{OldIp}:8080"), containers: [Old(), created]));
+
+        plan.FailRelease.Should().BeNull();
+        plan.Kinds().Should().Contain(nameof(StartContainer));
+    }
+
+    [Test]
     public void Plan_NewReleaseNeverHealthyPastDeadline_FailsIt()
     {
         var desired = DesiredWith(currentRelease: OldReleaseId);
