@@ -149,7 +149,18 @@ public sealed partial class AppReconciler(
                 await runtime.EnsureNetworkAsync(a.NetworkName, appId, ct);
                 break;
             case StartContainer a:
-                var id = await runtime.CreateAndStartAsync(a.Spec, ct);
+                string id;
+                try
+                {
+                    id = await runtime.CreateAndStartAsync(a.Spec, ct);
+                }
+                catch (ContainerRejectedException e)
+                {
+                    // Refused now, refused every time: the release fails (the next pass plans from there), this pass reports it.
+                    await status.FailReleaseAsync(appId, a.Spec.ReleaseId, e.Message, ct);
+                    throw;
+                }
+
                 await lifecycle.StartedAsync(a.Spec, id, ct);
                 LogStarted(logger, appId, a.Spec.ReleaseId, id);
                 break;

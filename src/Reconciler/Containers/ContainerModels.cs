@@ -67,3 +67,11 @@ public sealed class ImageUnavailableException : Exception
     {
     }
 }
+
+/// <summary>The engine refuses to create a container from this spec (e.g. more CPUs than the host has): it always will.</summary>
+public sealed class ContainerRejectedException : Exception
+{
+    public ContainerRejectedException(string message, Exception? inner = null) : base(message, inner)
+    {
+    }
+}

@@ -160,6 +160,10 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             id = (await _client.Containers.InspectContainerAsync(spec.Name, cancellationToken)).ID;
             LogNameConflict(spec.AppId, spec.ReleaseId, spec.Name, id);
         }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest)
+        {
+            throw new ContainerRejectedException($"the engine refused to create the container: {DockerObservedState.ErrorMessage(ex.ResponseBody)}", ex);
+        }
 
         // A running container answers 304, which the client reports as false: either way it is running.
         await _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);

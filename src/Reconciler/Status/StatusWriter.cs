@@ -10,6 +10,21 @@ namespace PersonalCloud.Reconciler.Status;
 /// <summary>Writes observed state back to Postgres: phase, observed generation, serving release, release outcomes, crashes.</summary>
 public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
 {
+    /// <summary>A release the engine refuses to run: failed with the engine's reason, shown as the app's last error.</summary>
+    public async Task FailReleaseAsync(Guid appId, Guid releaseId, string reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await connection.ExecuteScalarAsync<Guid?>("SELECT id FROM apps WHERE id = @appId FOR UPDATE", new { appId }, tx) is null)
+            return;
+        await connection.ExecuteAsync(
+            "UPDATE releases SET status = @failed, failure_reason = @reason, failed_at = @now WHERE id = @releaseId AND app_id = @appId AND status <> @failed",
+            new { failed = ReleaseStatus.Failed, reason, now, releaseId, appId }, tx);
+        await connection.ExecuteAsync("UPDATE apps SET last_error = @reason, status_updated_at = @now WHERE id = @appId", new { reason, now, appId }, tx);
+        await tx.CommitAsync(ct);
+    }
+
     public async Task WriteAsync(DesiredApp desired, ReconcilePlan plan, ContainerSpec? spec, CancellationToken ct)
     {
         var now = time.GetUtcNow();

@@ -47,6 +47,23 @@ public sealed class ReleaseTests : PlatformTest
     }
 
     [Test]
+    public async Task Deploy_WithMoreCpusThanTheHostHas_FailsTheReleaseWithTheEnginesReason()
+    {
+        var cpus = Environment.ProcessorCount + 1;
+        cpus.Should().BeLessThanOrEqualTo(64, "a CPU limit can ask for at most 64, so only a smaller host can refuse it");
+        var response = await Api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(PlatformApi.UniqueName("cpus"), Limits: new AppLimits(Cpus: cpus)));
+        var app = (await response.Content.ReadFromJsonAsync<AppResponse>())!;
+
+        var deploy = await Api.DeployAsync(app.Id, Platform.HelloImage);
+        var release = await WaitForReleaseAsync(app.Id, deploy.Release!.Id, ReleaseStatus.Failed);
+
+        release.FailureReason.Should().Contain("refused to create").And.Contain("CPUs");
+        await Eventually.UntilAsync(async () => (await Api.GetAppAsync(app.Id))!.Status == AppStatus.Failed, PlatformApi.ConvergeTimeout, "the app shows it failed");
+        (await Api.GetAppAsync(app.Id))!.LastError.Should().Contain("CPUs");
+        (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Test]
     public async Task Deploy_OfAReleaseThatNeverPassesItsHealthCheck_FailsAtTheDeadline()
     {
         var response = await Api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(PlatformApi.UniqueName("unhealthy"),
