@@ -29,6 +29,12 @@ public static class LogSearchKeys
     {
         var keys = new HashSet<int>();
         Add(text, keys);
+        return Sorted(keys);
+    }
+
+    /// <summary>A key set as stored and queried: an array in ascending order.</summary>
+    public static int[] Sorted(HashSet<int> keys)
+    {
         var sorted = keys.ToArray();
         Array.Sort(sorted);
         return sorted;

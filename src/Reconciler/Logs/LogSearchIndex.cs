@@ -66,15 +66,13 @@ public sealed class LogSearchIndex(NpgsqlDataSource db)
             var keys = new HashSet<int>();
             foreach (var (_, message) in chunk)
                 LogSearchKeys.Add(message, keys);
-            var sorted = keys.ToArray();
-            Array.Sort(sorted);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
                 "INSERT INTO log_search_chunks (app_id, container_id, first_id, last_id, keys) VALUES ($1, $2, $3, $4, $5)")
             {
                 Parameters =
                 {
                     new() { Value = app }, new() { Value = container }, new() { Value = chunk[0].Id }, new() { Value = chunk[^1].Id },
-                    new() { Value = sorted, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
+                    new() { Value = LogSearchKeys.Sorted(keys), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
                 },
             });
         }

@@ -16,11 +16,9 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await connection.ExecuteScalarAsync<Guid?>("SELECT id FROM apps WHERE id = @appId FOR UPDATE", new { appId }, tx) is null)
+        if (!await LockAppAsync(connection, tx, appId))
             return;
-        await connection.ExecuteAsync(
-            "UPDATE releases SET status = @failed, failure_reason = @reason, failed_at = @now WHERE id = @releaseId AND app_id = @appId AND status <> @failed",
-            new { failed = ReleaseStatus.Failed, reason, now, releaseId, appId }, tx);
+        await MarkFailedAsync(connection, tx, releaseId, reason, now);
         await connection.ExecuteAsync("UPDATE apps SET last_error = @reason, status_updated_at = @now WHERE id = @appId", new { reason, now, appId }, tx);
         await tx.CommitAsync(ct);
     }
@@ -33,8 +31,7 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
-        // The app row first, as every writer does (the API's delete cascades app -> releases): one lock order, no deadlock.
-        if (await connection.ExecuteScalarAsync<Guid?>("SELECT id FROM apps WHERE id = @appId FOR UPDATE", new { appId }, tx) is null)
+        if (!await LockAppAsync(connection, tx, appId))
             return;
 
         if (releaseId is not null && spec is not null)
@@ -49,12 +46,8 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
                 new { digest = spec.ImageId, port = spec.Port, started, now, releaseId }, tx);
         }
 
-        if (plan.FailRelease is { } reason && releaseId is not null)
-        {
-            await connection.ExecuteAsync(
-                "UPDATE releases SET status = @failed, failure_reason = @reason, failed_at = @now WHERE id = @releaseId AND status <> @failed",
-                new { failed = ReleaseStatus.Failed, reason, now, releaseId }, tx);
-        }
+        if (plan.FailRelease is { } reason && releaseId is { } failing)
+            await MarkFailedAsync(connection, tx, failing, reason, now);
 
         if (plan.ServingReleaseId is { } serving)
             await MarkServingAsync(connection, tx, appId, serving, now);
@@ -123,4 +116,13 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
         AppPhase.Failed => AppStatus.Failed,
         _ => AppStatus.Deleting,
     };
+
+    /// <summary>The app row first, as every writer does (the API's delete cascades app -> releases): one lock order, no deadlock. False when the app is gone.</summary>
+    private static async Task<bool> LockAppAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid appId) =>
+        await connection.ExecuteScalarAsync<Guid?>("SELECT id FROM apps WHERE id = @appId FOR UPDATE", new { appId }, tx) is not null;
+
+    private static Task MarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid releaseId, string reason, DateTimeOffset now) =>
+        connection.ExecuteAsync(
+            "UPDATE releases SET status = @failed, failure_reason = @reason, failed_at = @now WHERE id = @releaseId AND status <> @failed",
+            new { failed = ReleaseStatus.Failed, reason, now, releaseId }, tx);
 }
