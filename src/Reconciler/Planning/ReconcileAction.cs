@@ -37,7 +37,7 @@ public sealed record CrashUpdate(int Count, int? LastExitCode, DateTimeOffset? L
 /// <param name="FailRelease">Why the desired release failed for good (terminal until a new deploy), when it did.</param>
 /// <param name="RequeueAfter">When to look again; null when converged.</param>
 /// <param name="Crash">Crash bookkeeping to write, when it changes.</param>
-/// <param name="CancelReleasesBefore">Pending releases older than the desired one lost to it (latest wins).</param>
+/// <param name="CancelReleasesBefore">The desired release: every other pending release of the app lost to it (latest wins, whatever order the deploys were written in).</param>
 public sealed record ReconcilePlan(
     IReadOnlyList<ReconcileAction> Actions,
     AppPhase Phase,

@@ -57,7 +57,8 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
             await connection.ExecuteAsync(
                 """
                 UPDATE releases SET status = @cancelled, failure_reason = 'a newer deploy replaced it before it went live'
-                WHERE app_id = @appId AND status = @pending AND created_at < (SELECT created_at FROM releases WHERE id = @newest)
+                WHERE app_id = @appId AND status = @pending AND id <> @newest
+                  AND id IS DISTINCT FROM (SELECT desired_release_id FROM apps WHERE id = @appId)
                 """,
                 new { cancelled = ReleaseStatus.Cancelled, pending = ReleaseStatus.Pending, appId, newest }, tx);
         }

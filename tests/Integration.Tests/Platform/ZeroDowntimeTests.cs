@@ -69,10 +69,5 @@ public sealed class ZeroDowntimeTests : PlatformTest
             PlatformApi.ConvergeTimeout, "the old container has drained and is gone");
     }
 
-    private static async Task<string> KeepAliveImageAsync()
-    {
-        var output = await ShellScript.RunAsync(Path.Combine(RepoPaths.Root, "bench", "build-keepalive-image.sh"),
-            new Dictionary<string, string>(), TimeSpan.FromMinutes(5));
-        return output.Trim().Split('\n')[^1];
-    }
+    private static Task<string> KeepAliveImageAsync() => KeepAliveImage.BuildAsync();
 }
