@@ -82,7 +82,8 @@ public static class PlatformHealthReport
             return Failing(name, process.Since, $"starting (pid {pid})", process);
         if (!row.Healthy)
             return Failing(name, row.UnhealthySince is { } since ? Utc(since) : null, row.Detail ?? "reports a problem", process);
-        return Healthy(Utc(row.StartedAt), process);
+        // Caddy's row is the reconciler's check: its start is not Caddy's, the supervisor's record is.
+        return Healthy(name == reporter ? Utc(row.StartedAt) : process?.Since, process);
     }
 
     private static bool Stale(ComponentRow row, DateTimeOffset now) =>
