@@ -26,6 +26,7 @@ RECONCILER_DLL=${PCLOUD_RECONCILER_DLL:-$PCLOUD_REPO_ROOT/src/Reconciler/bin/Rel
 STATE_DIR=$PCLOUD_DATA_DIR/run/supervise
 LOG_DIR=$PCLOUD_DATA_DIR/logs
 SUPERVISOR_LOG=$LOG_DIR/supervise.log
+SUPERVISOR_PIDFILE=$PCLOUD_DATA_DIR/run/supervise.pid
 
 # Started in this order, stopped in the reverse one: routing first and last, so apps answer as long as possible.
 CHILDREN=(route-dns controlplane reconciler)
@@ -99,7 +100,7 @@ schedule_restart() {
   SINCE[$name]=$(now_utc)
   PID[$name]=""
   write_state "$name" restarting "$(date -u -d "+$delay seconds" +%FT%TZ)"
-  say "$name ${LAST_EXIT[$name]} after ${uptime}s; restart ${RESTARTS[$name]} in ${delay}s"
+  say "$name: ${LAST_EXIT[$name]} after ${uptime}s up; restart ${RESTARTS[$name]} in ${delay}s"
 }
 
 check_child() {
@@ -192,6 +193,7 @@ shutdown() {
   if [[ ${PCLOUD_EMBEDDED_POSTGRES:-0} == 1 ]]; then
     "$PCLOUD_REPO_ROOT/scripts/stop-postgres.sh" 2>>"$SUPERVISOR_LOG" || true
   fi
+  rm -f "$SUPERVISOR_PIDFILE"
   say "stopped"
   exit 0
 }
@@ -203,6 +205,10 @@ main() {
     [[ -f $dll ]] || pcloud_die "supervise: missing $dll (build failed?)"
   done
   pcloud_ensure_dirs
+  if pcloud_pid_alive "$SUPERVISOR_PIDFILE"; then
+    pcloud_die "supervise: another supervisor (pid $(<"$SUPERVISOR_PIDFILE")) runs this data directory"
+  fi
+  echo $$ >"$SUPERVISOR_PIDFILE"
   rm -rf "$STATE_DIR"
   install -d -m 755 "$STATE_DIR"
   trap shutdown INT TERM
