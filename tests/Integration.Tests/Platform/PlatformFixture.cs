@@ -108,6 +108,9 @@ public sealed class PlatformFixture
 
     public PlatformProcess RouteDnsProcess => _routeDns!;
 
+    /// <summary>The PCLOUD_* environment the platform's processes run with.</summary>
+    public IReadOnlyDictionary<string, string> ProcessEnvironment => _environment;
+
     public void StartRouteDns() =>
         _routeDns = PlatformProcess.Start(RepoPaths.ReconcilerDll, ["route-dns"], _environment, Path.Combine(DataDir, "logs", "route-dns.log"));
 
