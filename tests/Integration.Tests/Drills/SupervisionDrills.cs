@@ -78,6 +78,38 @@ public sealed class SupervisionDrills : PlatformTest
         }
     }
 
+    [Test]
+    public async Task RouteDnsNotAnswering_OldContainerIsNotDrained_UntilTheResponderServesTheSwitch()
+    {
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("drill-rg"), Platform.HelloImage);
+        await Api.WaitForAsync(app.Id, app.Generation, AppStatus.Running);
+        await Platform.StopRouteDnsAsync();
+        try
+        {
+            var changed = await Api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = "switched" });
+            IReadOnlyList<Contracts.Api.AppEventResponse> events = [];
+            await Eventually.UntilAsync(async () =>
+            {
+                events = await Api.GetAsync<List<Contracts.Api.AppEventResponse>>($"/api/apps/{app.Id}/events?limit=50");
+                return events.Any(e => e.Outcome != "succeeded" && e.Error?.Contains("route DNS responder does not answer", StringComparison.Ordinal) == true);
+            }, PlatformApi.ConvergeTimeout, () => $"the journal says the drain waits for the responder (last: {string.Join(" | ", events.Take(5).Select(e => $"{e.Action} {e.Outcome} {e.Error}"))})");
+
+            var running = (await PlatformDocker.AllContainersAsync(Platform, app.Id)).Count(c => c.State == "running");
+            running.Should().Be(2, "the old container keeps running while the responder has not served the switch");
+
+            Platform.StartRouteDns();
+            await Api.WaitForAsync(app.Id, changed.Generation, AppStatus.Running);
+            await Eventually.UntilAsync(async () => (await PlatformDocker.AllContainersAsync(Platform, app.Id)).Count == 1,
+                PlatformApi.ConvergeTimeout, "the old container drains once the responder answers the new route");
+            (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("switched");
+        }
+        finally
+        {
+            if (Platform.RouteDnsProcess.HasExited)
+                Platform.StartRouteDns();
+        }
+    }
+
     private static async Task<string> SrvAsync(int port, string hostname)
     {
         using var client = new DnsClient([IPAddress.Loopback], [new UdpClientTransport(port)], disposeTransport: true, queryTimeout: 500);
