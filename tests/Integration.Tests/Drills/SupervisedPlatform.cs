@@ -28,6 +28,11 @@ public sealed class SupervisedPlatform : IAsyncDisposable
 
     public int HttpPort => BasePort + 1;
 
+    /// <summary>Small, so the drills see a rotation within seconds (the default is 10 MiB).</summary>
+    public const int LogMaxBytes = 65536;
+
+    public const int LogKeep = 2;
+
     public HttpClient Api { get; private set; } = null!;
 
     public static async Task<SupervisedPlatform> StartAsync(Docker.DotNet.IDockerClient docker)
@@ -130,6 +135,8 @@ public sealed class SupervisedPlatform : IAsyncDisposable
         _environment["PCLOUD_DASHBOARD_PASSWORD"] = "supervised-" + Guid.NewGuid().ToString("N");
         _environment["PCLOUD_CONTROLPLANE_DLL"] = RepoPaths.ControlPlaneDll;
         _environment["PCLOUD_RECONCILER_DLL"] = RepoPaths.ReconcilerDll;
+        _environment["PCLOUD_LOG_MAX_BYTES"] = LogMaxBytes.ToString(CultureInfo.InvariantCulture);
+        _environment["PCLOUD_LOG_KEEP"] = LogKeep.ToString(CultureInfo.InvariantCulture);
 
         await RemoveLeftoversAsync(docker);
         var postgres = await ShellScript.RunAsync(RepoPaths.Script("start-postgres.sh"), _environment, TimeSpan.FromMinutes(2));

@@ -78,8 +78,49 @@ public sealed class SupervisorDrills
     [Test]
     public async Task CaddyKilled_IsRestartedWithItsLastConfig_AndAppsServeAgainByThemselves()
     {
+        var resumedBefore = CaddyResumes();
         await KillAndWatchAsync("caddy", "caddy");
         await ServesAsync("the restarted Caddy routes the app");
+        CaddyResumes().Should().BeGreaterThan(resumedBefore, "Caddy came back with its autosaved config, not the empty bootstrap");
+    }
+
+    [Test]
+    public async Task LogFiles_AboveTheSizeLimit_AreRotated_AndTheirWritersCarryOnAtTheNewStart()
+    {
+        var log = Path.Combine(_platform.DataDir, "logs", "controlplane.log");
+        var caddyLog = Path.Combine(_platform.DataDir, "logs", "caddy.log");
+        // Caddy's own output is sparse: fill its redirect past the limit, as a busy Caddy would.
+        await File.AppendAllTextAsync(caddyLog, string.Concat(Enumerable.Repeat("{\"msg\":\"filler\"}\n", SupervisedPlatform.LogMaxBytes / 10)));
+
+        // Every request is a few log lines of the ControlPlane: asking /healthz grows its log.
+        await Eventually.UntilAsync(async () =>
+        {
+            await _platform.HealthAsync();
+            return File.Exists(log + ".1") && File.Exists(caddyLog + ".1") && new FileInfo(caddyLog).Length < SupervisedPlatform.LogMaxBytes;
+        }, RestartTimeout, "controlplane.log and caddy.log are rotated once above the limit");
+
+        var rotatedAt = new FileInfo(log).Length;
+        await Eventually.UntilAsync(async () =>
+        {
+            await _platform.HealthAsync();
+            return new FileInfo(log).Length > rotatedAt;
+        }, RestartTimeout, "the ControlPlane goes on writing into the truncated file");
+        var bytes = ReadShared(log);
+        bytes.Should().NotContain(0, "an appending writer continues at the new end, leaving no hole of NULs");
+        File.Exists(log + $".{SupervisedPlatform.LogKeep + 1}").Should().BeFalse("only PCLOUD_LOG_KEEP rotated copies are kept");
+    }
+
+    /// <summary>How often Caddy's log (and its rotated copies) says it started from its last saved config.</summary>
+    private int CaddyResumes() =>
+        Directory.EnumerateFiles(Path.Combine(_platform.DataDir, "logs"), "caddy.log*")
+            .Sum(path => System.Text.Encoding.UTF8.GetString(ReadShared(path)).Split("resuming from last configuration").Length - 1);
+
+    private static byte[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return memory.ToArray();
     }
 
     /// <summary>SIGKILLs the process, sees /healthz name the component down, then a new process with every component up.</summary>
