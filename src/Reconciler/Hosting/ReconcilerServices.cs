@@ -34,7 +34,17 @@ public static class ReconcilerServices
         services.AddSingleton<IContainerRuntime>(sp => new DockerContainerRuntime(
             sp.GetRequiredService<ILogger<DockerContainerRuntime>>(), sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.Instance));
         services.AddSingleton<ICaddyAdmin>(sp => new CaddyAdminClient(sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.CaddyAdminEndpoint));
-        services.AddRoutingSettings();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
+            return new ProxySettings(options.HttpPort, options.HttpsPort, options.InternalTls, options.DnsPort,
+                options.FallbackPort, options.FallbackPort + 1, $"http://127.0.0.1:{options.ApiPort}/internal/tls/ask");
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
+            return Contracts.Routing.RouteAnswerSettings.Create(options.FallbackPort, options.DashboardHost, options.ApiPort);
+        });
         services.AddSingleton<RouteTable>();
         services.AddSingleton<ICaddyConfigRecord, CaddyConfigRecord>();
         services.AddSingleton<ProxyConfigurator>();
@@ -74,23 +84,6 @@ public static class ReconcilerServices
         services.AddHostedService<HealthMonitor>();
         services.AddHostedService<LogCollector>();
         services.AddHostedService<LogSearchIndexer>();
-        return services;
-    }
-
-    /// <summary>Caddy's ports and the DNS answers' fallbacks, from the options: the reconciler and route-dns share them.</summary>
-    public static IServiceCollection AddRoutingSettings(this IServiceCollection services)
-    {
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-            return new ProxySettings(options.HttpPort, options.HttpsPort, options.InternalTls, options.DnsPort,
-                options.FallbackPort, options.FallbackPort + 1, $"http://127.0.0.1:{options.ApiPort}/internal/tls/ask");
-        });
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-            return Contracts.Routing.RouteAnswerSettings.Create(options.FallbackPort, options.DashboardHost, options.ApiPort);
-        });
         return services;
     }
 
