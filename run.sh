@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisions and starts the whole platform in the foreground:
-#   packages -> Docker -> Postgres -> Caddy -> build -> ControlPlane (/healthz) -> Reconciler
-# Ctrl-C stops the ControlPlane, the Reconciler, Caddy and the embedded Postgres.
+#   packages -> Docker -> Postgres -> Caddy -> build -> scripts/supervise.sh (route-dns, ControlPlane, Reconciler)
+# The supervisor restarts any of them that exits (and Caddy, and the embedded Postgres), with backoff.
+# Ctrl-C stops the ControlPlane, the Reconciler, route-dns, Caddy and the embedded Postgres.
 # Docker and the apps' containers keep running.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -10,13 +11,11 @@ source scripts/provision.sh
 # shellcheck source=scripts/build.sh
 source scripts/build.sh
 
-CONTROLPLANE_DLL=$PCLOUD_REPO_ROOT/src/ControlPlane/bin/Release/net10.0/PersonalCloud.ControlPlane.dll
-RECONCILER_DLL=$PCLOUD_REPO_ROOT/src/Reconciler/bin/Release/net10.0/PersonalCloud.Reconciler.dll
 HEALTH_DEADLINE_SECONDS=120
-STOP_DEADLINE_SECONDS=30
+STOP_DEADLINE_SECONDS=90
 
-CONTROLPLANE_PID=""
-RECONCILER_PID=""
+SUPERVISOR_PID=""
+TAIL_PID=""
 EMBEDDED_POSTGRES=1
 [[ -n ${PCLOUD_DATABASE_URL:-} ]] && EMBEDDED_POSTGRES=0
 
@@ -28,8 +27,9 @@ api_host() {
   esac
 }
 
+# Ready = the API and its database answer; /healthz (every component) may still say a component is starting.
 api_healthy() {
-  curl -fs -o /dev/null --max-time 2 "http://$(api_host):$PCLOUD_API_PORT/healthz"
+  curl -fs -o /dev/null --max-time 2 "http://$(api_host):$PCLOUD_API_PORT/healthz/ready"
 }
 
 # A child that exited stays a zombie until `wait`: that counts as gone.
@@ -42,65 +42,45 @@ child_alive() {
 # shellcheck disable=SC2317 # called through pcloud_wait_until
 child_gone() { ! child_alive "$1"; }
 
-# stop_child NAME PID: SIGTERM, wait up to the deadline, then SIGKILL.
-stop_child() {
-  local name=$1 pid=$2
-  [[ -n $pid ]] || return 0
-  if child_alive "$pid"; then
-    pcloud_log "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    if ! pcloud_wait_until "$STOP_DEADLINE_SECONDS" "$name to exit" child_gone "$pid"; then
-      pcloud_log "killing $name (pid $pid)"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-
-# shutdown EXIT_CODE: stops everything run.sh owns; Docker and the apps stay up.
+# shutdown EXIT_CODE: the supervisor stops everything it owns; Docker and the apps stay up.
 shutdown() {
   local code=$1
   trap '' INT TERM
-  stop_child Reconciler "$RECONCILER_PID"
-  stop_child ControlPlane "$CONTROLPLANE_PID"
-  scripts/stop-caddy.sh || true
-  if ((EMBEDDED_POSTGRES)); then scripts/stop-postgres.sh || true; fi
+  if [[ -n $SUPERVISOR_PID ]] && child_alive "$SUPERVISOR_PID"; then
+    kill -TERM "$SUPERVISOR_PID" 2>/dev/null || true
+    pcloud_wait_until "$STOP_DEADLINE_SECONDS" "the supervisor to stop" child_gone "$SUPERVISOR_PID" ||
+      kill -KILL "$SUPERVISOR_PID" 2>/dev/null || true
+  elif [[ -z $SUPERVISOR_PID ]]; then
+    scripts/stop-caddy.sh || true
+    if ((EMBEDDED_POSTGRES)); then scripts/stop-postgres.sh || true; fi
+  fi
+  [[ -n $TAIL_PID ]] && kill "$TAIL_PID" 2>/dev/null || true
   pcloud_log "stopped (Docker and the apps' containers keep running)"
   exit "$code"
 }
 
-start_controlplane() {
-  [[ -f $CONTROLPLANE_DLL ]] || {
-    pcloud_log "error: missing $CONTROLPLANE_DLL (build failed?)"
-    shutdown 1
-  }
-  pcloud_log "starting ControlPlane on http://$PCLOUD_API_BIND:$PCLOUD_API_PORT"
-  ASPNETCORE_URLS="http://$PCLOUD_API_BIND:$PCLOUD_API_PORT" dotnet "$CONTROLPLANE_DLL" &
-  CONTROLPLANE_PID=$!
-  # Migrations run before /healthz answers.
+start_supervisor() {
+  local logs=$PCLOUD_DATA_DIR/logs
+  touch "$logs/route-dns.log" "$logs/controlplane.log" "$logs/reconciler.log"
+  # The processes' own output, on the terminal too (the files are the record).
+  tail -q -n 0 -F "$logs/route-dns.log" "$logs/controlplane.log" "$logs/reconciler.log" 2>/dev/null &
+  TAIL_PID=$!
+  PCLOUD_EMBEDDED_POSTGRES=$EMBEDDED_POSTGRES scripts/supervise.sh &
+  SUPERVISOR_PID=$!
+  # Migrations run before /healthz/ready answers.
   local deadline=$((SECONDS + HEALTH_DEADLINE_SECONDS))
   until api_healthy; do
-    child_alive "$CONTROLPLANE_PID" || {
-      pcloud_log "error: ControlPlane exited during start"
+    child_alive "$SUPERVISOR_PID" || {
+      pcloud_log "error: the supervisor exited during start"
       shutdown 1
     }
     ((SECONDS < deadline)) || {
-      pcloud_log "error: ControlPlane not healthy after ${HEALTH_DEADLINE_SECONDS}s"
+      pcloud_log "error: ControlPlane not ready after ${HEALTH_DEADLINE_SECONDS}s (see $logs/controlplane.log)"
       shutdown 1
     }
     sleep 0.5
   done
-  pcloud_log "ControlPlane healthy"
-}
-
-start_reconciler() {
-  [[ -f $RECONCILER_DLL ]] || {
-    pcloud_log "error: missing $RECONCILER_DLL (build failed?)"
-    shutdown 1
-  }
-  pcloud_log "starting Reconciler"
-  dotnet "$RECONCILER_DLL" &
-  RECONCILER_PID=$!
+  pcloud_log "ControlPlane ready; component health: http://$(api_host):$PCLOUD_API_PORT/healthz"
 }
 
 print_banner() {
@@ -114,16 +94,15 @@ print_banner() {
   pcloud_log "  Dashboard:  $api/  or https://${PCLOUD_DASHBOARD_HOSTNAME:-dashboard.$PCLOUD_BASE_DOMAIN}:$PCLOUD_HTTPS_PORT/"
   pcloud_log "  Password:   $password   (the API token signs in too)"
   pcloud_log "  Apps:       http://<app>.$PCLOUD_BASE_DOMAIN:$PCLOUD_HTTP_PORT/  https on :$PCLOUD_HTTPS_PORT"
-  pcloud_log "  Logs:       $PCLOUD_DATA_DIR/logs (dockerd, postgres, caddy); API and Reconciler here"
+  pcloud_log "  Logs:       $PCLOUD_DATA_DIR/logs (dockerd, postgres, caddy, supervise, route-dns, controlplane, reconciler; rotated by size)"
 }
 
-# Waits until Ctrl-C (the trap shuts down) or until a .NET process exits (an error).
-supervise() {
-  local exited="" status=0
-  wait -n -p exited "$CONTROLPLANE_PID" "$RECONCILER_PID" || status=$?
-  local name=ControlPlane
-  [[ $exited == "$RECONCILER_PID" ]] && name=Reconciler
-  pcloud_log "error: $name exited unexpectedly (status $status)"
+# Waits until Ctrl-C (the trap shuts down) or until the supervisor itself exits (an error).
+wait_supervisor() {
+  local status=0
+  wait "$SUPERVISOR_PID" || status=$?
+  SUPERVISOR_PID=""
+  pcloud_log "error: the supervisor exited unexpectedly (status $status)"
   shutdown 1
 }
 
@@ -136,10 +115,9 @@ main() {
   trap 'shutdown 143' TERM
   pcloud_provision
   pcloud_build
-  start_controlplane
-  start_reconciler
+  start_supervisor
   print_banner
-  supervise
+  wait_supervisor
 }
 
 main "$@"

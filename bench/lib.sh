@@ -17,7 +17,7 @@ set -euo pipefail
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_REPO=$(cd "$BENCH_ROOT/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/pcloud-bench}
-BENCH_INSTANCE=bench
+BENCH_INSTANCE=${BENCH_INSTANCE:-bench}
 BENCH_LABEL="io.personalcloud.instance=$BENCH_INSTANCE"
 
 # The platform's configuration, all overridden: a caller's PCLOUD_* must never point the bench at a real install.
@@ -136,7 +136,7 @@ bench_spawn() {
   echo $! >"$BENCH_RUN/$name.pid"
 }
 
-bench_api_healthy() { curl -fs -o /dev/null --max-time 2 "$BENCH_API/healthz"; }
+bench_api_healthy() { curl -fs -o /dev/null --max-time 2 "$BENCH_API/healthz/ready"; }
 
 bench_start() {
   ((EUID == 0)) || bench_die "needs root (Docker, Postgres cluster)"
@@ -157,6 +157,8 @@ bench_start() {
     tail -n 30 "$BENCH_LOGS/controlplane.log" >&2
     bench_die "ControlPlane did not become healthy"
   fi
+  # The DNS responder Caddy routes by is its own process (route-dns), as scripts/supervise.sh runs it.
+  bench_spawn route-dns dotnet "$BENCH_BIN/reconciler/PersonalCloud.Reconciler.dll" route-dns
   bench_spawn reconciler dotnet "$BENCH_BIN/reconciler/PersonalCloud.Reconciler.dll"
   sleep 1
   bench_alive reconciler || {
@@ -181,6 +183,7 @@ bench_remove_docker_objects() {
 bench_teardown_leftovers() {
   bench_stop_process reconciler
   bench_stop_process controlplane
+  bench_stop_process route-dns
   [[ -d $PCLOUD_DATA_DIR ]] && {
     "$BENCH_REPO/scripts/stop-caddy.sh" 2>/dev/null || true
     "$BENCH_REPO/scripts/stop-postgres.sh" 2>/dev/null || true
@@ -200,6 +203,7 @@ bench_teardown() {
   # The reconciler first, so nothing is recreated while the rest goes.
   bench_stop_process reconciler
   bench_stop_process controlplane
+  bench_stop_process route-dns
   "$BENCH_REPO/scripts/stop-caddy.sh" 2>/dev/null || true
   "$BENCH_REPO/scripts/stop-postgres.sh" 2>/dev/null || true
   bench_remove_docker_objects

@@ -42,3 +42,18 @@ pcloud_ensure_dirs() {
   mkdir -p "$PCLOUD_DATA_DIR" "$PCLOUD_DATA_DIR/run" "$PCLOUD_DATA_DIR/logs"
   chmod 755 "$PCLOUD_DATA_DIR" "$PCLOUD_DATA_DIR/run" "$PCLOUD_DATA_DIR/logs"
 }
+
+# pcloud_rotate_log FILE MAX_BYTES KEEP: when FILE is bigger than MAX_BYTES, shifts FILE.1..FILE.KEEP-1 up one,
+# copies FILE to FILE.1 and truncates FILE in place. Copy-and-truncate because the writers (dockerd, Caddy, the
+# .NET processes) keep the file open with O_APPEND: their next write lands at the new end. Lines written between the
+# copy and the truncation are lost (logrotate's copytruncate has the same window).
+pcloud_rotate_log() {
+  local file=$1 max=$2 keep=$3 size i
+  [[ -f $file ]] || return 0
+  size=$(stat -c %s "$file" 2>/dev/null) || return 0
+  ((size > max)) || return 0
+  for ((i = keep - 1; i >= 1; i--)); do
+    [[ -f $file.$i ]] && mv -f "$file.$i" "$file.$((i + 1))"
+  done
+  cp -p "$file" "$file.1" && : >"$file"
+}

@@ -1,4 +1,12 @@
 using PersonalCloud.Reconciler.Hosting;
+using PersonalCloud.Reconciler.RouteDns;
+
+// One assembly, two processes: the route DNS responder lives apart so apps keep serving while the reconciler is down.
+if (args is [RouteDnsServices.Command, ..])
+{
+    RouteDnsServices.Run(args[1..]);
+    return;
+}
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");

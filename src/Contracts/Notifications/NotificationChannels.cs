@@ -8,4 +8,7 @@ public static class NotificationChannels
 
     /// <summary>Payload: the app id a batch of log lines was just stored for (sent by the reconciler's log collector).</summary>
     public const string LogsAppended = "pcloud_logs";
+
+    /// <summary>Payload: the app id whose row in <c>routes</c> changed (sent by a trigger; the route DNS responder reloads).</summary>
+    public const string RoutesChanged = "pcloud_routes_changed";
 }

@@ -15,10 +15,33 @@ public static class HealthEndpoints
         return api;
     }
 
-    /// <summary>GET /healthz: 200 when the API and its database answer, 503 otherwise. No authentication.</summary>
+    /// <summary>
+    /// GET /healthz: every component of the platform (Postgres, ControlPlane, route-dns, Reconciler, Caddy) with its
+    /// state; 200 when all are up, 503 naming the ones down. GET /healthz/ready: 200 when the API and its database
+    /// answer (what start-up scripts wait for). No authentication.
+    /// </summary>
     public static IEndpointRouteBuilder MapPlatformHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async Task<Results<Ok<string>, ProblemHttpResult>> (HealthStore store, CancellationToken ct) =>
+        app.MapGet("/healthz", async (HealthStore store, SupervisorStates supervisor, TimeProvider time, CancellationToken ct) =>
+        {
+            string? databaseError = null;
+            IReadOnlyList<ComponentRow> rows = [];
+            var now = time.GetUtcNow();
+            try
+            {
+                (rows, now) = await store.ComponentsAsync(ct);
+            }
+            catch (Npgsql.NpgsqlException e)
+            {
+                databaseError = e.Message;
+            }
+
+            var health = PlatformHealthReport.Build(databaseError, rows, now, supervisor.Read());
+            return TypedResults.Json(health, statusCode: health.Status == PlatformHealthReport.Up
+                ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        }).AllowAnonymous().WithTags("Platform");
+
+        app.MapGet("/healthz/ready", async Task<Results<Ok<string>, ProblemHttpResult>> (HealthStore store, CancellationToken ct) =>
         {
             try
             {

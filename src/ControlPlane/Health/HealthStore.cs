@@ -33,6 +33,17 @@ public sealed class HealthStore(NpgsqlDataSource db)
         return (check, history.AsList());
     }
 
+    /// <summary>Every component's heartbeat row and Postgres's clock, in one round trip.</summary>
+    public async Task<(IReadOnlyList<ComponentRow> Rows, DateTimeOffset Now)> ComponentsAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var now = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT now()", cancellationToken: ct));
+        var rows = await connection.QueryAsync<ComponentRow>(new CommandDefinition(
+            "SELECT name, pid, started_at, heartbeat_at, healthy, detail, unhealthy_since, stopped_at FROM platform_components",
+            cancellationToken: ct));
+        return (rows.AsList(), new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc)));
+    }
+
     /// <summary>Readiness of the API itself: the database answers.</summary>
     public async Task<bool> DatabaseAnswersAsync(CancellationToken ct)
     {

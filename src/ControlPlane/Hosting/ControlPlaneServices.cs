@@ -53,6 +53,8 @@ public static class ControlPlaneServices
         services.AddHostedService(sp => sp.GetRequiredService<LogNotifications>());
         services.AddSingleton<AuditStore>();
         services.AddSingleton<HealthStore>();
+        services.AddSingleton(sp => new SupervisorStates(Path.Combine(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ControlPlaneOptions>>().Value.DataDir, "run", "supervise")));
         services.AddSingleton<Events.EventsStore>();
 
         services.AddSingleton(sp =>

@@ -17,6 +17,7 @@ public sealed partial class AppReconciler(
     IReleaseImages images,
     IContainerRuntime runtime,
     RouteTable routes,
+    RouteSwitchCheck routeSwitch,
     HealthGate healthGate,
     HealthStreaks streaks,
     Logs.LogShipper logs,
@@ -44,8 +45,15 @@ public sealed partial class AppReconciler(
         var observed = await ObserveAsync(await containers, await networks, await route, appId, spec, desired?.Release, ct);
         var plan = AppPlanner.Plan(new PlanInput(appId, desired, spec, imageError, observed, time.GetUtcNow()));
 
+        // The route the responder must serve before a running container drains: the plan's new one, else the stored one.
+        var servedRoute = plan.Actions.Any(a => a is RemoveRoute) ? null
+            : plan.Actions.OfType<RouteTraffic>().LastOrDefault()?.Route ?? observed.Route?.Route;
         foreach (var action in plan.Actions)
+        {
+            if (action is RemoveContainer { Container.State: ContainerState.Running } && servedRoute is not null)
+                await EnsureRouteServedAsync(appId, desired, action, servedRoute, ct);
             await ActJournaledAsync(appId, desired, action, ct);
+        }
 
         // A container started in this pass is probed right away, while the status is written.
         var started = plan.Actions.OfType<StartContainer>().FirstOrDefault();
@@ -126,6 +134,21 @@ public sealed partial class AppReconciler(
         }
 
         await journal.RecordAsync(new AppEvent(appId, desired?.Release?.Id, desired?.Generation, name, action.Reason, EventJournal.Succeeded, null, time.GetElapsedTime(started)), ct);
+    }
+
+    /// <summary>A drain waits until the route DNS responder serves the switch; the wait is journaled with its reason.</summary>
+    private async Task EnsureRouteServedAsync(Guid appId, DesiredApp? desired, ReconcileAction action, AppRoute route, CancellationToken ct)
+    {
+        try
+        {
+            await routeSwitch.EnsureServedAsync(route, ct);
+        }
+        catch (RouteNotServedException e)
+        {
+            await journal.RecordAsync(new AppEvent(appId, desired?.Release?.Id, desired?.Generation, action.GetType().Name, action.Reason,
+                EventJournal.Failed, e.Message, TimeSpan.Zero), ct);
+            throw;
+        }
     }
 
     /// <summary>Decisions that are not actions on the engine (a release failing, a crash counted) belong in the journal too.</summary>

@@ -74,7 +74,12 @@ public static class ReconcilerServices
         services.AddHostedService<DesiredStateListener>();
         services.AddHostedService<ContainerEventsWatcher>();
         services.AddHostedService<RoutingSync>();
-        services.AddHostedService<RouteDnsServer>();
+        services.AddSingleton<RouteDnsProbe>();
+        services.AddSingleton<RouteSwitchCheck>();
+        services.AddSingleton<Heartbeats.HeartbeatStore>();
+        services.AddSingleton<Heartbeats.IComponentCheck, Heartbeats.ReconcilerCheck>();
+        services.AddSingleton<Heartbeats.IComponentCheck, Heartbeats.CaddyCheck>();
+        services.AddHostedService<Heartbeats.HeartbeatWriter>();
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService<HealthMonitor>();
         services.AddHostedService<LogCollector>();

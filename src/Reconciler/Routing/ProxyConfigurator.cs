@@ -34,7 +34,25 @@ public sealed partial class ProxyConfigurator(ICaddyAdmin admin, ProxySettings s
         return load;
     }
 
+    /// <summary>Whether Caddy runs the platform's config, has none (a fresh start) or another one. A failed read throws.</summary>
+    public async Task<CaddyConfigState> InspectAsync(CancellationToken cancellationToken)
+    {
+        var (current, _) = await admin.GetAppsAsync(cancellationToken);
+        if (current is null)
+            return CaddyConfigState.Empty;
+        var desired = JsonNode.Parse(CaddyConfigBuilder.Serialize(CaddyConfigBuilder.Build(settings)));
+        return JsonNode.DeepEquals(current, desired) ? CaddyConfigState.Ours : CaddyConfigState.Differs;
+    }
+
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Caddy's config {Reason}: static proxy config loaded (http :{HttpPort}, https :{HttpsPort}, routes from DNS udp/127.0.0.1:{DnsPort})")]
     private static partial void LogLoaded(ILogger logger, string reason, int httpPort, int httpsPort, int dnsPort);
+}
+
+/// <summary>What <see cref="ProxyConfigurator.InspectAsync"/> found in Caddy.</summary>
+public enum CaddyConfigState
+{
+    Ours,
+    Empty,
+    Differs,
 }

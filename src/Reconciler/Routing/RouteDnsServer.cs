@@ -5,10 +5,10 @@ using PersonalCloud.Contracts.Routing;
 namespace PersonalCloud.Reconciler.Routing;
 
 /// <summary>
-/// The DNS responder Caddy asks for every request host (UDP on loopback): answers come from the routing table's
-/// in-memory snapshot, so they keep coming whatever the reconcile loop is doing.
+/// The DNS responder Caddy asks for every request host (UDP on loopback): answers come from an in-memory route
+/// snapshot. It runs in its own process (<c>route-dns</c>), so apps keep serving while the reconciler is down.
 /// </summary>
-public sealed partial class RouteDnsServer(RouteTable routes, ProxySettings settings, RouteAnswerSettings answers, ILogger<RouteDnsServer> logger) : BackgroundService
+public sealed partial class RouteDnsServer(IRouteSource routes, ProxySettings settings, RouteAnswerSettings answers, ILogger<RouteDnsServer> logger) : BackgroundService
 {
     private const int UdpTimeoutMilliseconds = 1000;
 

@@ -8,7 +8,7 @@ namespace PersonalCloud.Reconciler.Routing;
 /// Postgres (table <c>routes</c>) so a restarted reconciler serves the same routes, and mirrored in memory as an
 /// immutable <see cref="RouteSnapshot"/> that <see cref="RouteDnsServer"/> answers Caddy from.
 /// </summary>
-public sealed partial class RouteTable(NpgsqlDataSource db, TimeProvider time, ILogger<RouteTable> logger) : IDisposable
+public sealed partial class RouteTable(NpgsqlDataSource db, TimeProvider time, ILogger<RouteTable> logger) : IRouteSource, IDisposable
 {
     private const string SelectRoutes = """
         SELECT r.app_id AS AppId, r.app_name AS AppName, r.hostnames AS Hostnames, r.upstreams AS Upstreams,

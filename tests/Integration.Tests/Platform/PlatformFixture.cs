@@ -6,7 +6,7 @@ namespace PersonalCloud.Integration.Tests.Platform;
 
 /// <summary>
 /// Starts the whole platform once per run, the way run.sh does: a private Postgres cluster and Caddy through the
-/// project's scripts, then the ControlPlane and the Reconciler from their built dlls. Leftovers of a killed run
+/// project's scripts, then the ControlPlane, the route DNS responder and the Reconciler from their built dlls. Leftovers of a killed run
 /// (processes, containers, networks of this instance) are removed first.
 /// </summary>
 [SetUpFixture]
@@ -21,6 +21,7 @@ public sealed class PlatformFixture
     private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
     private PlatformProcess? _controlPlane;
     private PlatformProcess? _reconciler;
+    private PlatformProcess? _routeDns;
     private RunLock? _runLock;
 
     public static PlatformFixture Current => _current ?? throw new InvalidOperationException("The platform fixture has not started.");
@@ -89,16 +90,34 @@ public sealed class PlatformFixture
             new Dictionary<string, string>(_environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ApiPort}" },
             Path.Combine(DataDir, "logs", "controlplane.log"));
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}") };
-        await Eventually.UntilAsync(async () => (await Api.GetAsync("/healthz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60),
-            "the ControlPlane answers /healthz");
+        await Eventually.UntilAsync(async () => (await Api.GetAsync("/healthz/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60),
+            "the ControlPlane answers /healthz/ready");
 
         // No PCLOUD_API_TOKEN was given: the ControlPlane generated one into the data directory.
         ApiToken = (await File.ReadAllTextAsync(Path.Combine(DataDir, "api-token"))).Trim();
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
 
+        StartRouteDns();
         StartReconciler();
+        var health = "";
+        await Eventually.UntilAsync(async () =>
+        {
+            using var response = await Api.GetAsync("/healthz");
+            health = await response.Content.ReadAsStringAsync();
+            return response.IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(60), () => $"every component is up in /healthz (last: {health})");
         _current = this;
     }
+
+    public PlatformProcess RouteDnsProcess => _routeDns!;
+
+    /// <summary>The PCLOUD_* environment the platform's processes run with.</summary>
+    public IReadOnlyDictionary<string, string> ProcessEnvironment => _environment;
+
+    public void StartRouteDns() =>
+        _routeDns = PlatformProcess.Start(RepoPaths.ReconcilerDll, ["route-dns"], _environment, Path.Combine(DataDir, "logs", "route-dns.log"));
+
+    public Task StopRouteDnsAsync() => _routeDns!.StopAsync(TimeSpan.FromSeconds(15));
 
     public void StartReconciler() =>
         _reconciler = PlatformProcess.Start(RepoPaths.ReconcilerDll, _environment, Path.Combine(DataDir, "logs", "reconciler.log"));
@@ -110,6 +129,8 @@ public sealed class PlatformFixture
     {
         if (_reconciler is not null)
             await _reconciler.DisposeAsync();
+        if (_routeDns is not null)
+            await _routeDns.DisposeAsync();
         if (_controlPlane is not null)
             await _controlPlane.DisposeAsync();
         Api?.Dispose();

@@ -21,9 +21,13 @@ public sealed class PlatformProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static PlatformProcess Start(string dll, IReadOnlyDictionary<string, string> environment, string logPath)
+    public static PlatformProcess Start(string dll, IReadOnlyDictionary<string, string> environment, string logPath) =>
+        Start(dll, [], environment, logPath);
+
+    /// <summary>With command-line arguments after the dll (e.g. <c>route-dns</c>).</summary>
+    public static PlatformProcess Start(string dll, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath)
     {
-        var info = new ProcessStartInfo("dotnet", [dll])
+        var info = new ProcessStartInfo("dotnet", [dll, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
