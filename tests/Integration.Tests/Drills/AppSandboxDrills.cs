@@ -3,7 +3,7 @@ using PersonalCloud.Contracts.Apps;
 using PersonalCloud.Integration.Tests.Platform;
 using PersonalCloud.Integration.Tests.Support;
 
-namespace PersonalCloud.Integration.Tests.Drills;
+namespace PersonalCloud.Integration.Tests.Platform.Drills;
 
 /// <summary>What an app may do to the host: fill its disk, run as root, fork or allocate without bound.</summary>
 [Category("Integration")]

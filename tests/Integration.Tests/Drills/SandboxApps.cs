@@ -4,7 +4,7 @@ using PersonalCloud.Contracts.Api;
 using PersonalCloud.Integration.Tests.Platform;
 using PersonalCloud.Integration.Tests.Support;
 
-namespace PersonalCloud.Integration.Tests.Drills;
+namespace PersonalCloud.Integration.Tests.Platform.Drills;
 
 /// <summary>What the sandbox and status drills share: misbehaving images, a command run inside an app, its container and releases.</summary>
 public static class SandboxApps

@@ -5,7 +5,7 @@ using PersonalCloud.Contracts.Apps;
 using PersonalCloud.Integration.Tests.Platform;
 using PersonalCloud.Integration.Tests.Support;
 
-namespace PersonalCloud.Integration.Tests.Drills;
+namespace PersonalCloud.Integration.Tests.Platform.Drills;
 
 /// <summary>The status tells the truth: why an app died, that it died, and that the reconciler keeps failing on it.</summary>
 [Category("Integration")]
