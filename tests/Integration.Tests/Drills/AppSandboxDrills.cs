@@ -46,7 +46,7 @@ public sealed class AppSandboxDrills : PlatformTest
         {
             var release = await SandboxApps.WaitForReleaseAsync(Api, app.Id, ReleaseStatus.Failed);
 
-            release.FailureReason.Should().Contain(SandboxApps.ReadOnlyLine).And.Contain("/srv/www");
+            release.FailureReason.Should().Contain(SandboxApps.ReadOnlyLine).And.Contain("/srv");
             (await Api.GetAppAsync(app.Id))!.LastError.Should().Contain(SandboxApps.ReadOnlyLine);
         }
         finally
@@ -106,7 +106,7 @@ public sealed class AppSandboxDrills : PlatformTest
 
             // 500 sleepers wanted; the pids limit refuses the rest. Each forked subshell exits once it has spawned its sleeper.
             var output = await SandboxApps.ShAsync(Platform, container.ID,
-                "i=0; while [ $i -lt 500 ]; do sleep 60 & i=$((i+1)); done 2>&1 | tail -n 1; cat /sys/fs/cgroup/pids/pids.current /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.current /sys/fs/cgroup/pids.max");
+                "i=0; while [ $i -lt 500 ]; do sleep 60 >/dev/null 2>&1 & i=$((i+1)); done 2>&1 | tail -n 1; cat /sys/fs/cgroup/pids/pids.current /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.current /sys/fs/cgroup/pids.max");
 
             output.Should().Contain("can't fork");
             var numbers = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(2).ToArray();
