@@ -49,7 +49,9 @@ public sealed partial class ReconcileWorker(
                 var (delay, attempt) = _backoff.Next(appId);
                 LogFailed(logger, e, appId, delay);
                 queue.AddAfter(appId, delay);
-                await ReportRetryAsync(appId, e, attempt, delay, stoppingToken);
+                // A refused container already failed its release (terminal): the next pass shows that, not a retry.
+                if (e is not Containers.ContainerRejectedException)
+                    await ReportRetryAsync(appId, e, attempt, delay, stoppingToken);
             }
             finally
             {
