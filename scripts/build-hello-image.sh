@@ -25,8 +25,8 @@ COPY busybox /bin/busybox
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
 COPY cgi-bin/env /www/cgi-bin/env
 EXPOSE 8080
-# index.html is written at start so it shows the env of this container.
-CMD ["sh", "-c", "echo \"hello $GREETING\" > /www/index.html && exec httpd -f -p 8080 -h /www"]
+# index.html is written at start (to /tmp: the root filesystem is read-only) so it shows the env of this container.
+CMD ["sh", "-c", "mkdir -p /tmp/www && ln -sf /www/cgi-bin /tmp/www/cgi-bin && echo \"hello $GREETING\" > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www"]
 DOCKERFILE
 }
 

@@ -7,7 +7,8 @@ public sealed record CreateAppRequest(
     AppLimits? Limits = null,
     string? SecurityProfile = null,
     HealthCheckSettings? HealthCheck = null,
-    RolloutSettings? Rollout = null);
+    RolloutSettings? Rollout = null,
+    bool? RunAsRoot = null);
 
 public sealed record AppLimits(int? MemoryMb = null, double? Cpus = null, int? Pids = null);
 
@@ -46,7 +47,8 @@ public sealed record AppResponse(
     string SecurityProfile,
     DateTimeOffset CreatedAt,
     int CrashCount = 0,
-    int? LastExitCode = null);
+    int? LastExitCode = null,
+    bool RunAsRoot = false);
 
 public sealed record AppLimitsResponse(int MemoryMb, double Cpus, int Pids);
 

@@ -9,6 +9,9 @@ public static class AppStatus
     public const string Failed = "failed";
     public const string CrashLooping = "crash-looping";
     public const string Deleting = "deleting";
+
+    /// <summary>The last reconcile pass failed for a reason that may pass (the engine refused for now): retried with backoff, reason in lastError.</summary>
+    public const string Retrying = "retrying";
 }
 
 /// <summary>Why a release was made.</summary>

@@ -26,7 +26,8 @@ public sealed class AppResponses(Microsoft.Extensions.Options.IOptions<ControlPl
         row.SecurityProfile,
         ReleaseRow.Utc(row.CreatedAt),
         row.CrashCount,
-        row.LastExitCode);
+        row.LastExitCode,
+        row.RunAsRoot);
 
     public string GeneratedHostname(string appName) => $"{appName}.{options.Value.BaseDomain}";
 

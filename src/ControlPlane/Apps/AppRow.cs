@@ -24,4 +24,5 @@ public sealed record AppRow
     public int CrashCount { get; init; }
     public int? LastExitCode { get; init; }
     public string[] Domains { get; init; } = [];
+    public bool RunAsRoot { get; init; }
 }

@@ -61,7 +61,8 @@ public static class AppsEndpoints
                 request.HealthCheck?.DeployDeadlineSeconds ?? AppDefaults.DeployDeadlineSeconds),
             request.Rollout?.DrainSeconds ?? AppDefaults.DrainSeconds,
             request.Rollout?.StopTimeoutSeconds ?? AppDefaults.StopTimeoutSeconds,
-            time.GetUtcNow());
+            time.GetUtcNow(),
+            request.RunAsRoot ?? false);
 
         switch (await store.CreateAsync(app, ct))
         {

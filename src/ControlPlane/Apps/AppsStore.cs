@@ -6,7 +6,8 @@ using PersonalCloud.ControlPlane.Releases;
 namespace PersonalCloud.ControlPlane.Apps;
 
 public sealed record NewApp(Guid Id, string Name, string? Image, int? Port, int MemoryMb, double Cpus, int Pids,
-    string SecurityProfile, string GeneratedHostname, NewHealthCheck Health, int DrainSeconds, int StopTimeoutSeconds, DateTimeOffset CreatedAt);
+    string SecurityProfile, string GeneratedHostname, NewHealthCheck Health, int DrainSeconds, int StopTimeoutSeconds, DateTimeOffset CreatedAt,
+    bool RunAsRoot = false);
 
 public sealed record NewHealthCheck(string Path, int IntervalSeconds, int TimeoutSeconds, int HealthyThreshold, int UnhealthyThreshold, int DeployDeadlineSeconds);
 
@@ -24,7 +25,7 @@ public sealed class AppsStore(NpgsqlDataSource db)
         """
         SELECT a.id, a.name, a.image, a.port, a.memory_mb, a.cpus, a.pids_limit, a.security_profile, a.generated_hostname,
                a.created_at, a.generation, a.status, a.observed_generation, a.current_release_id, a.desired_release_id,
-               a.last_deployed_at, a.restart_count, a.last_error, a.crash_count, a.last_exit_code,
+               a.last_deployed_at, a.restart_count, a.last_error, a.crash_count, a.last_exit_code, a.run_as_root,
                COALESCE((SELECT array_agg(d.hostname ORDER BY d.hostname) FROM domains d WHERE d.app_id = a.id), '{}') AS domains
         FROM apps a
         """;
@@ -64,15 +65,15 @@ public sealed class AppsStore(NpgsqlDataSource db)
         var inserted = await connection.ExecuteAsync(
             """
             INSERT INTO apps (id, owner_id, name, image, port, memory_mb, cpus, pids_limit, security_profile, generated_hostname, created_at,
-                              drain_seconds, stop_timeout_seconds)
+                              drain_seconds, stop_timeout_seconds, run_as_root)
             VALUES (@Id, @Owner, @Name, @Image, @Port, @MemoryMb, @Cpus, @Pids, @SecurityProfile, @GeneratedHostname, @CreatedAt,
-                    @DrainSeconds, @StopTimeoutSeconds)
+                    @DrainSeconds, @StopTimeoutSeconds, @RunAsRoot)
             ON CONFLICT DO NOTHING
             """,
             new
             {
                 app.Id, Owner = Hosting.AppDefaults.OwnerId, app.Name, app.Image, app.Port, app.MemoryMb, app.Cpus, app.Pids, app.SecurityProfile,
-                app.GeneratedHostname, app.CreatedAt, app.DrainSeconds, app.StopTimeoutSeconds,
+                app.GeneratedHostname, app.CreatedAt, app.DrainSeconds, app.StopTimeoutSeconds, app.RunAsRoot,
             },
             tx);
         if (inserted == 0)

@@ -27,13 +27,13 @@ public static class ReleaseSnapshots
             """
             INSERT INTO releases (id, app_id, image, image_digest, source_kind, git_url, git_ref, port, status, created_at, env_snapshot,
                                   memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
-                                  deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, reason, source_release_id)
+                                  deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, reason, source_release_id, run_as_root)
             SELECT @id, a.id, @Image, @imageDigest, @Kind, @GitUrl, @GitRef, a.port, @pending, @now,
                    COALESCE(@envSnapshotJson::jsonb,
                             (SELECT jsonb_object_agg(e.key, e.encrypted_value) FROM environment_variables e WHERE e.app_id = a.id),
                             '{}'::jsonb),
                    a.memory_mb, a.cpus, a.pids_limit, a.security_profile, h.path, h.timeout_seconds, h.healthy_threshold,
-                   h.deploy_deadline_seconds, a.drain_seconds, a.stop_timeout_seconds, @reason, @sourceReleaseId
+                   h.deploy_deadline_seconds, a.drain_seconds, a.stop_timeout_seconds, @reason, @sourceReleaseId, a.run_as_root
             FROM apps a JOIN health_checks h ON h.app_id = a.id
             WHERE a.id = @appId
             """,

@@ -159,7 +159,7 @@ public sealed partial class AppReconciler(
         if (plan.Crash is { Count: > 0 } crash)
         {
             await journal.RecordAsync(new AppEvent(desired.Id, desired.Release?.Id, desired.Generation, "BackOffAfterCrash",
-                $"crash {crash.Count} (exit code {crash.LastExitCode?.ToString() ?? "none"}): next start at {crash.RestartNotBefore:O}", EventJournal.Succeeded, null, TimeSpan.Zero), ct);
+                $"crash {crash.Count} ({crash.Reason ?? $"exit code {crash.LastExitCode?.ToString() ?? "none"}"}): next start at {crash.RestartNotBefore:O}", EventJournal.Succeeded, null, TimeSpan.Zero), ct);
         }
     }
 

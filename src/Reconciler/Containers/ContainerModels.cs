@@ -15,6 +15,8 @@ public enum ContainerState
 /// <summary>
 /// What the engine says about one managed container, read back through its labels. <paramref name="StartError"/>: why
 /// the engine refused to start it (a container left "created", e.g. its image's user does not exist), when it did.
+/// <paramref name="OomKilled"/>: the kernel killed it for going over its memory limit (only an inspect tells);
+/// <paramref name="LastLogLine"/>: what a stopped container printed last (often why it stopped).
 /// </summary>
 public sealed record ObservedContainer(
     string Id,
@@ -26,12 +28,14 @@ public sealed record ObservedContainer(
     int? ExitCode,
     string? IpAddress,
     DateTimeOffset CreatedAt,
-    string? StartError = null);
+    string? StartError = null,
+    bool OomKilled = false,
+    string? LastLogLine = null);
 
 public sealed record ObservedNetwork(string Id, string Name, Guid? AppId);
 
-/// <summary>An image present in the engine: its immutable id and the TCP ports it declares.</summary>
-public sealed record ResolvedImage(string Reference, string Id, IReadOnlyList<int> ExposedTcpPorts);
+/// <summary>An image present in the engine: its immutable id, the TCP ports it declares and the user it names (empty: none).</summary>
+public sealed record ResolvedImage(string Reference, string Id, IReadOnlyList<int> ExposedTcpPorts, string? User = null);
 
 public sealed record ContainerLimits(long MemoryBytes, double Cpus, long Pids);
 
@@ -47,7 +51,8 @@ public sealed record ContainerSpec(
     int Port,
     IReadOnlyDictionary<string, string> Environment,
     ContainerLimits Limits,
-    string SecurityProfile);
+    string SecurityProfile,
+    string? User = null);
 
 /// <summary>
 /// One line as the engine returned it: its timestamp in nanoseconds since the Unix epoch (exact, as the engine wrote it),

@@ -19,7 +19,8 @@ public static class ContainerSpecs
     {
         var port = ResolvePort(release.Port, image);
         var network = NetworkName(app.Id);
-        var hash = Hash(app, release, image, port, network);
+        var user = AppSandbox.UserFor(image.User, release.RunAsRoot);
+        var hash = Hash(app, release, image, port, network, user);
         return new ContainerSpec(
             $"pcloud-{app.Name}-{hash[..12]}",
             image.Id,
@@ -31,11 +32,12 @@ public static class ContainerSpecs
             port,
             release.Environment,
             release.Limits,
-            release.SecurityProfile);
+            release.SecurityProfile,
+            user);
     }
 
     /// <summary>Any change of what the container runs with changes the hash, and a changed hash means replace.</summary>
-    private static string Hash(DesiredApp app, DesiredRelease release, ResolvedImage image, int port, string network)
+    private static string Hash(DesiredApp app, DesiredRelease release, ResolvedImage image, int port, string network, string? user)
     {
         var text = new StringBuilder()
             .Append("release=").Append(release.Id).Append('\n')
@@ -46,7 +48,9 @@ public static class ContainerSpecs
             .Append("cpus=").Append(release.Limits.Cpus.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n')
             .Append("pids=").Append(release.Limits.Pids).Append('\n')
             .Append("profile=").Append(release.SecurityProfile).Append('\n')
-            .Append("restart=").Append(app.RestartGeneration).Append('\n');
+            .Append("restart=").Append(app.RestartGeneration).Append('\n')
+            .Append("user=").Append(user ?? "image").Append('\n')
+            .Append("rootfs=read-only").Append('\n');
         foreach (var (key, value) in release.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
             text.Append("env.").Append(key).Append('=').Append(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));

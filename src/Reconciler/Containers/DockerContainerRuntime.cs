@@ -58,8 +58,10 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         {
             if (DockerObservedState.ToObserved(container) is { } known)
             {
-                // Only an inspect tells why a container never started (the list has no error); such containers are rare.
-                observed.Add(known.State == ContainerState.Created ? await InspectAsync(known.Id, cancellationToken) ?? known : known);
+                // Only an inspect tells why a container never started or was OOM-killed (the list has neither); such containers are rare.
+                observed.Add(known.State is ContainerState.Created or ContainerState.Exited or ContainerState.Dead
+                    ? await InspectStoppedAsync(known, cancellationToken)
+                    : known);
             }
             else
             {
@@ -81,12 +83,12 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
                 ?? throw new ImageUnavailableException($"image '{image}' is not in the engine and the pull did not produce it");
         }
 
-        return new ResolvedImage(image, found.ID, DockerObservedState.ExposedTcpPorts(found));
+        return new ResolvedImage(image, found.ID, DockerObservedState.ExposedTcpPorts(found), found.Config?.User);
     }
 
     public async Task<ResolvedImage?> FindImageAsync(string image, CancellationToken cancellationToken) =>
         await TryInspectImageAsync(image, cancellationToken) is { } found
-            ? new ResolvedImage(image, found.ID, DockerObservedState.ExposedTcpPorts(found))
+            ? new ResolvedImage(image, found.ID, DockerObservedState.ExposedTcpPorts(found), found.Config?.User)
             : null;
 
     public Task<ResolvedImage> BuildImageAsync(
@@ -180,6 +182,25 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         {
             return null;
         }
+    }
+
+    /// <summary>A stopped container with why it stopped: the engine's error, an OOM kill, the last line it printed.</summary>
+    private async Task<ObservedContainer> InspectStoppedAsync(ObservedContainer known, CancellationToken cancellationToken)
+    {
+        var inspected = await InspectAsync(known.Id, cancellationToken) ?? known;
+        if (inspected.State is not (ContainerState.Exited or ContainerState.Dead))
+            return inspected;
+        ContainerLogEntry? last = null;
+        using (var stream = await OpenLogsAsync(known.Id, new ContainerLogsParameters { Timestamps = true, ShowStdout = true, ShowStderr = true, Tail = "1" }, cancellationToken))
+        {
+            if (stream is not null)
+            {
+                await foreach (var entry in DockerLogStream.ReadAsync(stream, cancellationToken))
+                    last = entry;
+            }
+        }
+
+        return last is null ? inspected : inspected with { LastLogLine = last.Message };
     }
 
     public async Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ namespace PersonalCloud.Reconciler.Containers;
 /// <summary>Maps a <see cref="ContainerSpec"/> to the engine's create request, with the platform's hardening baked in.</summary>
 public static class DockerCreateParameters
 {
-    /// <summary>What the default profile keeps: enough for stock images that start as root and drop to a user.</summary>
+    /// <summary>What the default profile keeps: enough for stock images that start as root and drop to a user. Only an app that
+    /// runs as root (its image's USER, or runAsRoot) has them effective; a non-root process holds none.</summary>
     public static readonly IReadOnlyList<string> DefaultProfileKeptCapabilities =
         ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"];
 
@@ -29,7 +30,6 @@ public static class DockerCreateParameters
     ];
 
     public const string NoNewPrivileges = "no-new-privileges:true";
-    public const string StrictTmpfsOptions = "rw,noexec,nosuid,size=64m";
     public const string PortVariable = "PORT";
 
     public static CreateContainerParameters Map(ContainerSpec spec)
@@ -49,6 +49,7 @@ public static class DockerCreateParameters
             Name = spec.Name,
             Image = spec.ImageId,
             Hostname = spec.AppName,
+            User = spec.User ?? string.Empty,
             Env = BuildEnvironment(spec),
             Labels = BuildLabels(spec),
             ExposedPorts = new Dictionary<string, EmptyStruct> { [exposedPort] = default },
@@ -68,8 +69,9 @@ public static class DockerCreateParameters
                 PidsLimit = spec.Limits.Pids,
                 CapAdd = [],
                 CapDrop = strict ? ["ALL"] : [.. DefaultProfileDroppedCapabilities],
-                ReadonlyRootfs = strict,
-                Tmpfs = strict ? new Dictionary<string, string> { ["/tmp"] = StrictTmpfsOptions } : null,
+                // Every profile: a writable layer cannot be capped here (no overlay2 project quotas), tmpfs can.
+                ReadonlyRootfs = true,
+                Tmpfs = AppSandbox.Tmpfs(strict),
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
                 LogConfig = new LogConfig
                 {

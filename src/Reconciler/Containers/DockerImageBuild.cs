@@ -83,7 +83,7 @@ public static class DockerImageBuild
             throw new ImageBuildFailedException($"the build ended without an error but produced no image tagged {tag}", ex);
         }
 
-        return new ResolvedImage(tag, built.ID, DockerObservedState.ExposedTcpPorts(built));
+        return new ResolvedImage(tag, built.ID, DockerObservedState.ExposedTcpPorts(built), built.Config?.User);
     }
 
     private sealed class InlineProgress(Action<JSONMessage> report) : IProgress<JSONMessage>

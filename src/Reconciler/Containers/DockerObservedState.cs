@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Docker.DotNet;
 using Docker.DotNet.Models;
 using PersonalCloud.Contracts.Labels;
 
@@ -57,7 +58,8 @@ public static class DockerObservedState
             exitCode,
             ip,
             new DateTimeOffset(Utc(container.Created)),
-            string.IsNullOrWhiteSpace(container.State?.Error) ? null : container.State.Error);
+            string.IsNullOrWhiteSpace(container.State?.Error) ? null : container.State.Error,
+            container.State?.OOMKilled == true);
     }
 
     public static ContainerEvent? ToEvent(Message message)
@@ -118,6 +120,11 @@ public static class DockerObservedState
 
     public static Guid? ParseGuid(IDictionary<string, string>? labels, string key) =>
         labels is not null && labels.TryGetValue(key, out var value) && Guid.TryParse(value, out var guid) ? guid : null;
+
+    /// <summary>Why an operation failed, in the engine's own words where it gave them, not the client's wrapper text.</summary>
+    public static string FailureReason(Exception error) => error is DockerApiException docker
+        ? $"the container engine answered {(int)docker.StatusCode}: {ErrorMessage(docker.ResponseBody)}"
+        : error.Message;
 
     /// <summary>The engine's {"message": "..."} error body, or the raw body when it is not that shape.</summary>
     public static string ErrorMessage(string? responseBody)

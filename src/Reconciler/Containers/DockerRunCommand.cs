@@ -15,6 +15,8 @@ public static class DockerRunCommand
         var p = DockerCreateParameters.Map(spec);
         var host = p.HostConfig!;
         var args = new List<string> { "docker", "run", "--detach", "--name", p.Name!, "--hostname", p.Hostname!, "--network", host.NetworkMode! };
+        if (!string.IsNullOrEmpty(p.User))
+            args.AddRange(["--user", p.User]);
         if (host.Init == true)
             args.Add("--init");
         foreach (var option in host.SecurityOpt)
@@ -27,7 +29,7 @@ public static class DockerRunCommand
             args.AddRange(["--pids-limit", pids.ToString(CultureInfo.InvariantCulture)]);
         if (host.ReadonlyRootfs)
             args.Add("--read-only");
-        foreach (var (path, options) in host.Tmpfs ?? new Dictionary<string, string>())
+        foreach (var (path, options) in (host.Tmpfs ?? new Dictionary<string, string>()).OrderBy(t => t.Key, StringComparer.Ordinal))
             args.AddRange(["--tmpfs", $"{path}:{options}"]);
         args.AddRange(["--restart", "no", "--log-driver", host.LogConfig.Type]);
         foreach (var (key, value) in host.LogConfig.Config.OrderBy(c => c.Key, StringComparer.Ordinal))

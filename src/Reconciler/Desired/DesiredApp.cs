@@ -28,7 +28,8 @@ public sealed record DesiredRelease(
     ContainerLimits Limits,
     string SecurityProfile,
     ReleaseHealth Health,
-    RolloutTiming Rollout);
+    RolloutTiming Rollout,
+    bool RunAsRoot = false);
 
 public sealed record ReleaseHealth(string Path, TimeSpan Timeout, int HealthyThreshold, TimeSpan DeployDeadline);
 

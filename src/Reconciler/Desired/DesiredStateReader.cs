@@ -28,7 +28,7 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
                 """
                 SELECT id, source_kind, image, image_digest, git_url, git_ref, status, failure_reason, port, env_snapshot::text AS env_snapshot,
                        memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
-                       deploy_deadline_seconds, drain_seconds, stop_timeout_seconds
+                       deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, run_as_root
                 FROM releases WHERE id = @releaseId
                 """, new { releaseId }, cancellationToken: ct))
             : null;
@@ -63,7 +63,8 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
             r.SecurityProfile ?? Contracts.Apps.SecurityProfiles.Default,
             new ReleaseHealth(r.HealthPath ?? "/", TimeSpan.FromSeconds(r.HealthTimeoutSeconds ?? 2), r.HealthyThreshold ?? 1,
                 TimeSpan.FromSeconds(r.DeployDeadlineSeconds ?? 60)),
-            new RolloutTiming(TimeSpan.FromSeconds(r.DrainSeconds ?? 3), TimeSpan.FromSeconds(r.StopTimeoutSeconds ?? 10)));
+            new RolloutTiming(TimeSpan.FromSeconds(r.DrainSeconds ?? 3), TimeSpan.FromSeconds(r.StopTimeoutSeconds ?? 10)),
+            r.RunAsRoot ?? false);
     }
 
     private sealed record AppRow
@@ -102,5 +103,6 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
         public int? DeployDeadlineSeconds { get; init; }
         public int? DrainSeconds { get; init; }
         public int? StopTimeoutSeconds { get; init; }
+        public bool? RunAsRoot { get; init; }
     }
 }

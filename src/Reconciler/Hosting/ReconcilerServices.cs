@@ -57,6 +57,7 @@ public static class ReconcilerServices
         services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
         services.AddSingleton<DesiredStateReader>();
         services.AddSingleton<StatusWriter>();
+        services.AddSingleton<RetryStatus>();
         services.AddSingleton<ContainerLifecycle>();
         services.AddSingleton<Events.EventJournal>();
         services.AddSingleton<LogSink>();

@@ -8,6 +8,7 @@ namespace PersonalCloud.Reconciler.Loop;
 public sealed partial class ReconcileWorker(
     WorkQueue queue,
     AppReconciler reconciler,
+    Status.RetryStatus retryStatus,
     IOptions<ReconcilerOptions> options,
     ILogger<ReconcileWorker> logger) : BackgroundService
 {
@@ -45,9 +46,12 @@ public sealed partial class ReconcileWorker(
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                var delay = _backoff.NextDelay(appId);
+                var (delay, attempt) = _backoff.Next(appId);
                 LogFailed(logger, e, appId, delay);
                 queue.AddAfter(appId, delay);
+                // A refused container already failed its release (terminal): the next pass shows that, not a retry.
+                if (e is not Containers.ContainerRejectedException)
+                    await ReportRetryAsync(appId, e, attempt, delay, stoppingToken);
             }
             finally
             {
@@ -55,6 +59,22 @@ public sealed partial class ReconcileWorker(
             }
         }
     }
+
+    /// <summary>Best effort: the store may be what failed; the retry is queued either way.</summary>
+    private async Task ReportRetryAsync(Guid appId, Exception error, int attempt, TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await retryStatus.WriteAsync(appId, error, attempt, delay, stoppingToken);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogRetryStatusFailed(logger, e, appId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: could not record the failed reconcile in its status")]
+    private static partial void LogRetryStatusFailed(ILogger logger, Exception exception, Guid appId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "App {AppId}: reconcile failed; retrying in {Delay}")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid appId, TimeSpan delay);

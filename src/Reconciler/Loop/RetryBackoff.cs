@@ -6,7 +6,10 @@ public sealed class RetryBackoff(TimeSpan initial, TimeSpan max, Func<double> ji
     private readonly Dictionary<Guid, int> _failures = [];
     private readonly Lock _lock = new();
 
-    public TimeSpan NextDelay(Guid key)
+    public TimeSpan NextDelay(Guid key) => Next(key).Delay;
+
+    /// <summary>Counts one more failure of <paramref name="key"/>: the delay before its next attempt, and how many failed in a row.</summary>
+    public (TimeSpan Delay, int Attempt) Next(Guid key)
     {
         int failures;
         lock (_lock)
@@ -15,7 +18,7 @@ public sealed class RetryBackoff(TimeSpan initial, TimeSpan max, Func<double> ji
             _failures[key] = failures;
         }
 
-        return Delay(failures, initial, max, jitter());
+        return (Delay(failures, initial, max, jitter()), failures);
     }
 
     public void Reset(Guid key)

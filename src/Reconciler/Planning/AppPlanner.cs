@@ -71,7 +71,9 @@ public static class AppPlanner
         foreach (var c in input.Observed.Containers.Where(c => c != keep && !serving.Contains(c)))
         {
             if (c.State != ContainerState.Running)
-                actions.Add(new RemoveContainer(c, stop, $"container is {c.State.ToString().ToLowerInvariant()} (exit code {c.ExitCode?.ToString() ?? "none"})"));
+                actions.Add(new RemoveContainer(c, stop, c.OomKilled
+                    ? $"container is {c.State.ToString().ToLowerInvariant()} ({ExitReasons.Describe(c, input.Spec?.Limits ?? input.Desired?.Release?.Limits)})"
+                    : $"container is {c.State.ToString().ToLowerInvariant()} (exit code {c.ExitCode?.ToString() ?? "none"})"));
             else if (input.Now >= drainedAt)
                 actions.Add(new RemoveContainer(c, stop, "no longer receives traffic and has drained"));
             else

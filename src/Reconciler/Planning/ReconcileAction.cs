@@ -31,7 +31,8 @@ public enum AppPhase
 }
 
 /// <summary>The crash bookkeeping to write: a new crash, or a reset after a long clean run.</summary>
-public sealed record CrashUpdate(int Count, int? LastExitCode, DateTimeOffset? LastCrashAt, DateTimeOffset? RestartNotBefore);
+/// <param name="Reason">Why it crashed this time, in words (an OOM kill, the last log line).</param>
+public sealed record CrashUpdate(int Count, int? LastExitCode, DateTimeOffset? LastCrashAt, DateTimeOffset? RestartNotBefore, string? Reason = null);
 
 /// <param name="ServingReleaseId">The release whose container receives traffic after the actions, if any.</param>
 /// <param name="FailRelease">Why the desired release failed for good (terminal until a new deploy), when it did.</param>

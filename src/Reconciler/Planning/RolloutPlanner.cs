@@ -33,7 +33,7 @@ internal static class RolloutPlanner
             {
                 var reason = exited.StartError is { } error
                     ? $"the engine could not start the container: {error}"
-                    : $"container exited with code {exited.ExitCode?.ToString() ?? "unknown"}";
+                    : ExitReasons.Describe(exited, spec.Limits);
                 return Crashed(input, desired, release, actions, serving, isNewRelease, reason, exited.ExitCode);
             }
 
@@ -110,7 +110,7 @@ internal static class RolloutPlanner
         EnsureUnavailableRoute(desired, input.Observed, serving, actions);
         return new ReconcilePlan(actions, AppPhase.CrashLooping, servingRelease, notBefore - input.Now,
             LastError: $"{reason}; restarting in {(notBefore - input.Now).TotalSeconds:0}s (crash {crashes})",
-            Crash: new CrashUpdate(crashes, exitCode, input.Now, notBefore), Restarted: true, CancelReleasesBefore: release.Id);
+            Crash: new CrashUpdate(crashes, exitCode, input.Now, notBefore, reason), Restarted: true, CancelReleasesBefore: release.Id);
     }
 
     /// <summary>With nothing serving, the hostnames answer 503 rather than proxying to a dead address.</summary>

@@ -31,8 +31,36 @@ public sealed class DockerCreateParametersTests
         host.CapDrop.Should().NotContain(["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"]);
         host.CapDrop.Should().NotContain("ALL");
         host.CapDrop.Should().OnlyHaveUniqueItems();
-        host.ReadonlyRootfs.Should().BeFalse();
-        host.Tmpfs.Should().BeNullOrEmpty();
+    }
+
+    [TestCaseSource(nameof(Profiles))]
+    public void Map_AnyProfile_HasAReadOnlyRootWithSizeCappedScratchMounts(string profile)
+    {
+        var host = DockerCreateParameters.Map(Spec(profile: profile)).HostConfig!;
+
+        host.ReadonlyRootfs.Should().BeTrue();
+        host.Tmpfs!.Keys.Should().BeEquivalentTo(["/tmp", "/var/tmp", "/run"]);
+        host.Tmpfs!.Values.Should().AllSatisfy(options => options.Should().MatchRegex(@"(^|,)size=\d+m(,|$)").And.Contain("nosuid").And.Contain("mode=1777"));
+    }
+
+    [Test]
+    public void Map_DefaultProfile_ScratchMountsMayHoldPrograms() =>
+        DockerCreateParameters.Map(Spec()).HostConfig!.Tmpfs!.Values.Should().AllSatisfy(o => o.Should().NotContain("noexec"));
+
+    [TestCase(null, false, AppSandbox.NonRootUser)]
+    [TestCase("", false, AppSandbox.NonRootUser)]
+    [TestCase("app", false, null)]
+    [TestCase("1000:1000", false, null)]
+    [TestCase(null, true, AppSandbox.RootUser)]
+    [TestCase("app", true, AppSandbox.RootUser)]
+    public void UserFor_ImageWithoutUser_RunsAsNobodyUnlessRootIsAskedFor(string? imageUser, bool runAsRoot, string? expected) =>
+        AppSandbox.UserFor(imageUser, runAsRoot).Should().Be(expected);
+
+    [Test]
+    public void Map_SpecUser_IsTheContainerUser()
+    {
+        DockerCreateParameters.Map(Spec() with { User = AppSandbox.NonRootUser }).User.Should().Be("65534:65534");
+        DockerCreateParameters.Map(Spec() with { User = null }).User.Should().BeEmpty();
     }
 
     [Test]
@@ -50,7 +78,7 @@ public sealed class DockerCreateParametersTests
 
         host.CapDrop.Should().Equal("ALL");
         host.ReadonlyRootfs.Should().BeTrue();
-        host.Tmpfs.Should().BeEquivalentTo(new Dictionary<string, string> { ["/tmp"] = "rw,noexec,nosuid,size=64m" });
+        host.Tmpfs!.Values.Should().AllSatisfy(o => o.Should().Contain("noexec"));
     }
 
     [TestCaseSource(nameof(Profiles))]

@@ -35,5 +35,10 @@ public sealed class DockerRunCommandTests
     [Test]
     public void Render_StrictProfile_DropsAllAndIsReadOnly() =>
         DockerRunCommand.Render(Spec(SecurityProfiles.Strict)).Should().Contain("--cap-drop ALL").And.Contain("--read-only")
-            .And.Contain("--tmpfs /tmp:rw,noexec,nosuid,size=64m");
+            .And.Contain("--tmpfs /tmp:rw,noexec,nosuid,nodev,size=64m,mode=1777");
+
+    [Test]
+    public void Render_DefaultProfile_IsReadOnlyWithScratchAndItsUser() =>
+        DockerRunCommand.Render(Spec() with { User = "65534:65534" }).Should().Contain("--read-only")
+            .And.Contain("--tmpfs /tmp:rw,nosuid,nodev,size=64m,mode=1777").And.Contain("--user 65534:65534");
 }

@@ -35,4 +35,14 @@ public sealed class RetryBackoffTests
         backoff.Reset(key);
         backoff.NextDelay(key).Should().Be(TimeSpan.FromSeconds(1));
     }
+
+    [Test]
+    public void Next_CountsAttemptsPerKey()
+    {
+        var backoff = new RetryBackoff(Initial, Max, () => 0.5);
+        var key = Guid.NewGuid();
+        backoff.Next(key).Attempt.Should().Be(1);
+        backoff.Next(key).Should().Be((TimeSpan.FromSeconds(2), 2));
+        backoff.Next(Guid.NewGuid()).Attempt.Should().Be(1);
+    }
 }

@@ -31,6 +31,15 @@ public sealed class ContainerSpecsTests
         spec.Name.Should().StartWith("pcloud-hello-").And.NotContain("hi");
     }
 
+    [Test]
+    public void Build_RunAsRoot_ChangesTheUserAndTheHash()
+    {
+        var root = DesiredWith() with { Release = Release() with { RunAsRoot = true } };
+        Spec(root).User.Should().Be(AppSandbox.RootUser);
+        Spec(DesiredWith()).User.Should().Be(AppSandbox.NonRootUser);
+        Spec(root).SpecHash.Should().NotBe(Spec(DesiredWith()).SpecHash);
+    }
+
     [TestCase(null, new int[0], 8080)]
     [TestCase(null, new[] { 3000 }, 3000)]
     [TestCase(null, new[] { 80, 443 }, 8080)]

@@ -117,10 +117,32 @@ public sealed class RolloutPlannerTests
         plan.Removed().Should().Equal("c");
         plan.Actions.OfType<RouteTraffic>().Single().Route.Upstreams.Should().BeEmpty();
         plan.Phase.Should().Be(AppPhase.CrashLooping);
-        plan.Crash.Should().Be(new CrashUpdate(1, 137, Now, Now.AddSeconds(10)));
+        plan.Crash.Should().Be(new CrashUpdate(1, 137, Now, Now.AddSeconds(10), "container exited with code 137"));
         plan.Restarted.Should().BeTrue();
         plan.FailRelease.Should().BeNull();
         plan.RequeueAfter.Should().Be(TimeSpan.FromSeconds(10));
+    }
+
+    [Test]
+    public void Plan_ServingContainerOomKilled_SaysOutOfMemoryWithTheLimit()
+    {
+        var desired = DesiredWith(currentRelease: ReleaseId);
+        var killed = Container("c", Spec(desired).SpecHash, ContainerState.Exited, exitCode: 137) with { OomKilled = true };
+        var plan = Plan(desired, Observed(route: Route(600, $"{NewIp}:8080"), containers: killed));
+
+        plan.LastError.Should().StartWith($"killed: out of memory (limit {desired.Release!.Limits.MemoryBytes / 1024 / 1024} MiB)");
+        plan.Crash!.Reason.Should().StartWith("killed: out of memory");
+        plan.Removed().Should().Equal("c");
+    }
+
+    [Test]
+    public void Plan_FirstDeployExits_FailsWithTheLastLogLine()
+    {
+        var desired = DesiredWith();
+        var exited = Container("new", Spec(desired).SpecHash, ContainerState.Exited, exitCode: 1) with { LastLogLine = "sh: can't create /data/x: Read-only file system" };
+        var plan = Plan(desired, Observed(route: Route(10), containers: exited));
+
+        plan.FailRelease.Should().Be("container exited with code 1; last log line: sh: can't create /data/x: Read-only file system");
     }
 
     [Test]

@@ -18,6 +18,7 @@ const STATUS = {
   unhealthy: { icon: '✕', tone: 'bad', label: 'unhealthy' },
   error: { icon: '✕', tone: 'bad', label: 'error' },
   'crash-looping': { icon: '⟲', tone: 'bad', label: 'crash-looping' },
+  retrying: { icon: '⟳', tone: 'busy', label: 'retrying' },
   serving: { icon: '●', tone: 'ok', label: 'serving' },
   started: { icon: '◐', tone: 'busy', label: 'started' },
   draining: { icon: '◑', tone: 'busy', label: 'draining' },
