@@ -53,6 +53,11 @@ public static class ReconcilerServices
         services.AddSingleton<HealthGate>();
         services.AddSingleton<Builds.BuildStore>();
         services.AddSingleton<Builds.GitCheckout>();
+        services.AddOptions<Builds.BuildOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => Builds.BuildSandbox.From(
+            sp.GetRequiredService<IOptions<Builds.BuildOptions>>().Value, sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.Instance));
+        services.AddSingleton(sp => new Builds.BuildHost(sp.GetRequiredService<Builds.BuildSandbox>(),
+            sp.GetRequiredService<IOptions<Builds.BuildOptions>>().Value, sp.GetRequiredService<ILogger<Builds.BuildHost>>()));
         services.AddSingleton<Builds.SourceBuilder>();
         services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
         services.AddSingleton<DesiredStateReader>();
