@@ -59,6 +59,7 @@ public static class ReconcilerServices
         services.AddSingleton(sp => new Builds.BuildHost(sp.GetRequiredService<Builds.BuildSandbox>(),
             sp.GetRequiredService<IOptions<Builds.BuildOptions>>().Value, sp.GetRequiredService<ILogger<Builds.BuildHost>>()));
         services.AddSingleton<Builds.SourceBuilder>();
+        services.AddSingleton<Builds.BuildQueue>();
         services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
         services.AddSingleton<DesiredStateReader>();
         services.AddSingleton<StatusWriter>();
@@ -80,6 +81,8 @@ public static class ReconcilerServices
         services.AddHostedService<ContainerEventsWatcher>();
         services.AddHostedService<RoutingSync>();
         services.AddHostedService<RouteDnsServer>();
+        // Before the reconcile workers: the build workers are listening before the first pass asks for a build.
+        services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildQueue>());
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService<HealthMonitor>();
         services.AddHostedService<LogCollector>();

@@ -57,9 +57,9 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
             await connection.ExecuteAsync(
                 """
                 UPDATE releases SET status = @cancelled, failure_reason = 'a newer deploy replaced it before it went live'
-                WHERE app_id = @appId AND status = @pending AND created_at < (SELECT created_at FROM releases WHERE id = @newest)
+                WHERE app_id = @appId AND status IN (@pending, @building) AND created_at < (SELECT created_at FROM releases WHERE id = @newest)
                 """,
-                new { cancelled = ReleaseStatus.Cancelled, pending = ReleaseStatus.Pending, appId, newest }, tx);
+                new { cancelled = ReleaseStatus.Cancelled, pending = ReleaseStatus.Pending, building = ReleaseStatus.Building, appId, newest }, tx);
         }
 
         if (plan.Crash is { } crash)

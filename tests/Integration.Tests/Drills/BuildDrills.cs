@@ -76,6 +76,33 @@ public sealed class BuildDrills : PlatformTest
         log.Should().Contain("Successfully built");
     }
 
+    [Test]
+    public async Task FourSlowBuilds_AnEnvChangeOnAnotherAppConvergesWhileTheyAreStillBuilding()
+    {
+        var other = await CreateAppAsync("drillbuildother");
+        var image = await LogApps.BuildAsync(Platform, "quiet", "sleep 3600");
+        await Api.WaitForAsync(other.Id, (await Api.DeployAsync(other.Id, image)).Generation, AppStatus.Running);
+        var slow = new List<(Guid AppId, Guid ReleaseId)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var app = await CreateAppAsync($"drillslow{i}");
+            // Longer than the test waits for the env change: a build that held a reconcile worker would hold it all along.
+            var deploy = await Builds.DeployAsync(app.Id, BuildDrillSupport.Dockerfile("sleep 100"));
+            slow.Add((app.Id, deploy.Release!.Id));
+        }
+
+        var change = await Api.SetEnvAsync(other.Id, new Dictionary<string, string?> { ["DRILL"] = "env-change" });
+        var converged = await Api.WaitForAsync(other.Id, change.Generation, AppStatus.Running);
+
+        converged.CurrentRelease!.Id.Should().Be(change.Release!.Id, "the env change is live");
+        foreach (var (appId, releaseId) in slow)
+        {
+            (await Builds.ReleaseAsync(appId, releaseId)).Status.Should().Be(ReleaseStatus.Building,
+                "the slow builds are still queued or running, and say so");
+            (await Api.GetAppAsync(appId))!.Status.Should().Be(AppStatus.Deploying);
+        }
+    }
+
     /// <summary>The log's lines without the colour codes the engine puts around a step's stderr.</summary>
     private static string[] Lines(string log) =>
         System.Text.RegularExpressions.Regex.Replace(log, "\u001b\\[[0-9;]*m", "").Split('\n', StringSplitOptions.TrimEntries);
