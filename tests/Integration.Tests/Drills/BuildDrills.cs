@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Docker.DotNet.Models;
+using PersonalCloud.Integration.Tests.Support;
 using PersonalCloud.Contracts.Apps;
 using PersonalCloud.Contracts.Labels;
 
@@ -102,6 +103,21 @@ public sealed class BuildDrills : PlatformTest
                 "the slow builds are still queued or running, and say so");
             (await Api.GetAppAsync(appId))!.Status.Should().Be(AppStatus.Deploying);
         }
+    }
+
+    [Test]
+    public async Task SlowBuildReplacedByANewerDeploy_IsCancelled_AndTheNewerReleaseGoesLive()
+    {
+        var app = await CreateAppAsync("drillbuildlatest");
+        var slow = await Builds.DeployAsync(app.Id, BuildDrillSupport.Dockerfile("sleep 100"));
+        await Eventually.UntilAsync(async () => (await Builds.ReleaseAsync(app.Id, slow.Release!.Id)).Status == ReleaseStatus.Building,
+            PlatformApi.ConvergeTimeout, "the slow release is building");
+
+        var newer = await Api.DeployAsync(app.Id, await LogApps.BuildAsync(Platform, "quiet", "sleep 3600"));
+        var running = await Api.WaitForAsync(app.Id, newer.Generation, AppStatus.Running);
+
+        running.CurrentRelease!.Id.Should().Be(newer.Release!.Id);
+        (await Builds.ReleaseAsync(app.Id, slow.Release!.Id)).Status.Should().Be(ReleaseStatus.Cancelled);
     }
 
     /// <summary>The log's lines without the colour codes the engine puts around a step's stderr.</summary>
