@@ -15,16 +15,21 @@ public sealed class ReleaseImages(IContainerRuntime runtime, BuildQueue builds, 
     public async Task<ResolvedImage> ResolveAsync(Guid appId, DesiredRelease release, CancellationToken cancellationToken)
     {
         builds.Keep(appId, release);
+        var image = await ResolveOrQueueAsync(appId, release, cancellationToken);
+        // Built: a release that waited for its build is pending again while it rolls out.
+        if (release.Status == ReleaseStatus.Building)
+            await store.MarkBuiltAsync(release.Id, cancellationToken);
+        return image;
+    }
+
+    private async Task<ResolvedImage> ResolveOrQueueAsync(Guid appId, DesiredRelease release, CancellationToken cancellationToken)
+    {
         if (release.ImageDigest is { } digest)
             return await runtime.EnsureImageAsync(digest, cancellationToken);
         if (release.SourceKind == ReleaseSources.Image)
             return await runtime.EnsureImageAsync(release.Image, cancellationToken);
         if (await runtime.FindImageAsync(release.Image, cancellationToken) is { } built)
-        {
-            if (release.Status == ReleaseStatus.Building)
-                await store.MarkBuiltAsync(release.Id, cancellationToken);
             return built;
-        }
 
         builds.Request(appId, release);
         await store.MarkBuildingAsync(release.Id, cancellationToken);
