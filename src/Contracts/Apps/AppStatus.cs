@@ -34,6 +34,9 @@ public static class ReleaseSources
 public static class ReleaseStatus
 {
     public const string Pending = "pending";
+
+    /// <summary>Waiting for its image to be built, on the build queue.</summary>
+    public const string Building = "building";
     public const string Active = "active";
     public const string Superseded = "superseded";
     public const string Failed = "failed";

@@ -15,6 +15,7 @@ namespace PersonalCloud.Reconciler.Apps;
 public sealed partial class AppReconciler(
     DesiredStateReader desiredState,
     IReleaseImages images,
+    BuildQueue builds,
     IContainerRuntime runtime,
     RouteTable routes,
     RouteSwitchCheck routeSwitch,
@@ -35,7 +36,7 @@ public sealed partial class AppReconciler(
         var route = routes.GetAsync(appId, ct);
         var wanted = ReadDesiredAsync(appId, ct);
         await Task.WhenAll(containers, networks, route, wanted);
-        var (desired, spec, imageError) = await wanted;
+        var (desired, spec, imageError, building) = await wanted;
 
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
@@ -44,6 +45,9 @@ public sealed partial class AppReconciler(
 
         var observed = await ObserveAsync(await containers, await networks, await route, appId, spec, desired?.Release, ct);
         var plan = AppPlanner.Plan(new PlanInput(appId, desired, spec, imageError, observed, time.GetUtcNow()));
+        // Waiting for a build: whatever serves keeps serving, and the generation is not converged until the build ends.
+        if (building)
+            plan = plan with { Phase = AppPhase.Deploying };
 
         // The route the responder must serve before a running container drains: the plan's new one, else the stored one.
         var servedRoute = plan.Actions.Any(a => a is RemoveRoute) ? null
@@ -68,18 +72,26 @@ public sealed partial class AppReconciler(
         return plan.RequeueAfter is { } delay ? new ReconcileResult.RequeueAfter(delay) : ReconcileResult.Done;
     }
 
-    private async Task<(DesiredApp? Desired, ContainerSpec? Spec, string? ImageError)> ReadDesiredAsync(Guid appId, CancellationToken ct)
+    private async Task<(DesiredApp? Desired, ContainerSpec? Spec, string? ImageError, bool Building)> ReadDesiredAsync(Guid appId, CancellationToken ct)
     {
         var desired = await desiredState.ReadAsync(appId, ct);
         if (desired?.Release is not { Status: not ReleaseStatus.Failed } release)
-            return (desired, null, null);
+        {
+            builds.Keep(appId, null);
+            return (desired, null, null, false);
+        }
+
         try
         {
-            return (desired, ContainerSpecs.Build(desired, release, await images.ResolveAsync(appId, release, ct)), null);
+            return (desired, ContainerSpecs.Build(desired, release, await images.ResolveAsync(appId, release, ct)), null, false);
         }
         catch (ImageUnavailableException e)
         {
-            return (desired, null, e.Message);
+            return (desired, null, e.Message, false);
+        }
+        catch (ImageBuildingException)
+        {
+            return (desired, null, null, true);
         }
     }
 

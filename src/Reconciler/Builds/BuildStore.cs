@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using PersonalCloud.Contracts.Apps;
 
 namespace PersonalCloud.Reconciler.Builds;
 
@@ -38,5 +39,23 @@ public sealed class BuildStore(NpgsqlDataSource db)
         }
 
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>The release waits for its build: visible as status "building" (only a pending release becomes one).</summary>
+    public async Task MarkBuildingAsync(Guid releaseId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE releases SET status = @building WHERE id = @releaseId AND status = @pending",
+            new { releaseId, building = ReleaseStatus.Building, pending = ReleaseStatus.Pending }, cancellationToken: ct));
+    }
+
+    /// <summary>Its image is there: a building release is pending again (its rollout decides what comes next).</summary>
+    public async Task MarkBuiltAsync(Guid releaseId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE releases SET status = @pending WHERE id = @releaseId AND status = @building",
+            new { releaseId, building = ReleaseStatus.Building, pending = ReleaseStatus.Pending }, cancellationToken: ct));
     }
 }

@@ -1,4 +1,4 @@
-using System.IO.Compression;
+using Microsoft.Extensions.Options;
 using PersonalCloud.Contracts.Apps;
 using PersonalCloud.Contracts.Labels;
 using PersonalCloud.Reconciler.Containers;
@@ -14,10 +14,12 @@ public sealed partial class SourceBuilder(
     IContainerRuntime runtime,
     BuildStore store,
     GitCheckout git,
+    BuildHost host,
+    BuildSandbox sandbox,
+    IOptions<BuildOptions> options,
     TimeProvider time,
     ILogger<SourceBuilder> logger)
 {
-    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(30);
     private const int MaxReasonChars = 500;
 
     /// <summary>Throws <see cref="ImageUnavailableException"/> ("build failed: ...") when the source cannot be built.</summary>
@@ -27,9 +29,12 @@ public sealed partial class SourceBuilder(
         var started = time.GetTimestamp();
         LogBuildStarted(logger, appId, release.Id, release.SourceKind);
         ResolvedImage image;
+        var refusalsBefore = host.PidsRefusals();
+        var timedOut = false;
         try
         {
-            using var timeout = new CancellationTokenSource(BuildTimeout, time);
+            await host.PrepareAsync(ct);
+            using var timeout = new CancellationTokenSource(options.Value.Timeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
             try
             {
@@ -37,12 +42,13 @@ public sealed partial class SourceBuilder(
             }
             catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
             {
-                throw new ImageBuildFailedException($"the build did not finish within {BuildTimeout.TotalMinutes:0} minutes", e);
+                timedOut = true;
+                throw new ImageBuildFailedException($"the build did not finish within {options.Value.TimeoutMinutes} minutes", e);
             }
         }
         catch (ImageBuildFailedException e)
         {
-            var reason = Reason(e.Message, log);
+            var reason = BuildFailureReason.Explain(Reason(e.Message, log), options.Value, host.PidsRefusals() > refusalsBefore || BuildFailureReason.MentionsForkRefused(log.ToString()), timedOut);
             log.AppendLine($"build failed: {reason}");
             // The failure is recorded even when the pass is being cancelled: the log is what the owner reads next.
             await store.RecordAsync(release.Id, log.ToString(), imageDigest: null, time.GetUtcNow(), CancellationToken.None);
@@ -69,7 +75,7 @@ public sealed partial class SourceBuilder(
                     ?? throw new ImageUnavailableException("the release's build context is gone and its image is not in the engine");
                 // The engine unpacks gzip contexts itself (checked on 20.10, API 1.41).
                 await using (var context = new MemoryStream(archive, writable: false))
-                    return await runtime.BuildImageAsync(context, release.Image, labels, log, ct);
+                    return await runtime.BuildImageAsync(context, release.Image, labels, sandbox, log, ct);
             case ReleaseSources.Git:
                 return await BuildFromGitAsync(release, labels, log, ct);
             default:
@@ -92,7 +98,7 @@ public sealed partial class SourceBuilder(
                 FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
             await BuildContextTar.WriteAsync(worktree, context, ct);
             context.Position = 0;
-            return await runtime.BuildImageAsync(context, release.Image, labels, log, ct);
+            return await runtime.BuildImageAsync(context, release.Image, labels, sandbox, log, ct);
         }
         finally
         {

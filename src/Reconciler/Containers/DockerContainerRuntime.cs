@@ -92,8 +92,9 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             : null;
 
     public Task<ResolvedImage> BuildImageAsync(
-        Stream context, string tag, IReadOnlyDictionary<string, string> labels, IProgress<string> output, CancellationToken cancellationToken) =>
-        DockerImageBuild.BuildAsync(_client, _instance, context, tag, labels, output, cancellationToken);
+        Stream context, string tag, IReadOnlyDictionary<string, string> labels, Builds.BuildSandbox sandbox, IProgress<string> output,
+        CancellationToken cancellationToken) =>
+        DockerImageBuild.BuildAsync(_client, DefaultEndpoint.LocalPath, _instance, context, tag, labels, sandbox, output, cancellationToken);
 
     public async Task EnsureNetworkAsync(string networkName, Guid appId, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using PersonalCloud.Contracts.Labels;
+using PersonalCloud.Reconciler.Builds;
 
 namespace PersonalCloud.Reconciler.Containers;
 
@@ -24,6 +25,33 @@ public sealed record BuildStreamMessage(string? Output, string? Error)
             : null;
         return new BuildStreamMessage(output, error);
     }
+
+    /// <summary>One line of the engine's stream as JSON; a line that is not JSON is kept as output text.</summary>
+    public static BuildStreamMessage FromJson(string json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            var root = document.RootElement;
+            return From(new JSONMessage
+            {
+                Stream = Text(root, "stream"),
+                Status = Text(root, "status"),
+                ID = Text(root, "id"),
+                Error = root.TryGetProperty("errorDetail", out var detail) && Text(detail, "message") is { } m
+                    ? new JSONError { Message = m }
+                    : Text(root, "error") is { } e ? new JSONError { Message = e } : null,
+            });
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return new BuildStreamMessage(json + "\n", null);
+        }
+    }
+
+    private static string? Text(System.Text.Json.JsonElement element, string name) =>
+        element.ValueKind == System.Text.Json.JsonValueKind.Object && element.TryGetProperty(name, out var value)
+        && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
 }
 
 /// <summary>POST /build on the engine (legacy builder on 20.10 / API 1.41): a tar or tar.gz context with a root Dockerfile.</summary>
@@ -31,44 +59,32 @@ public static class DockerImageBuild
 {
     public static async Task<ResolvedImage> BuildAsync(
         IDockerClient client,
+        string socketPath,
         string instance,
         Stream context,
         string tag,
         IReadOnlyDictionary<string, string> labels,
+        BuildSandbox sandbox,
         IProgress<string> output,
         CancellationToken cancellationToken)
     {
+        await EnsureNetworkAsync(client, instance, sandbox, cancellationToken);
         var imageLabels = new Dictionary<string, string>(labels)
         {
             [ContainerLabels.Managed] = ContainerLabels.ManagedValue,
             [ContainerLabels.Instance] = instance,
         };
         string? error = null;
-        var progress = new InlineProgress(m =>
+        await DockerBuildRequest.PostAsync(socketPath, DockerBuildRequest.Query(tag, imageLabels, sandbox), context, m =>
         {
-            var read = BuildStreamMessage.From(m);
-            if (read.Output is { } text)
+            if (m.Output is { } text)
                 output.Report(text);
-            if (read.Error is { } e)
+            if (m.Error is { } e)
             {
                 error = e;
                 output.Report($"ERROR: {e}\n");
             }
-        });
-
-        try
-        {
-            await client.Images.BuildImageFromDockerfileAsync(
-                new ImageBuildParameters { Tags = [tag], Labels = imageLabels, Remove = true, ForceRemove = true },
-                context, authConfigs: null, headers: null, progress, cancellationToken);
-        }
-        catch (DockerApiException ex)
-        {
-            // A context the engine cannot read or a Dockerfile it cannot parse is refused before the stream starts (400/500).
-            var reason = DockerObservedState.ErrorMessage(ex.ResponseBody);
-            output.Report($"ERROR: {reason}\n");
-            throw new ImageBuildFailedException(reason, ex);
-        }
+        }, cancellationToken);
 
         if (error is not null)
             throw new ImageBuildFailedException(error);
@@ -86,8 +102,36 @@ public static class DockerImageBuild
         return new ResolvedImage(tag, built.ID, DockerObservedState.ExposedTcpPorts(built), built.Config?.User);
     }
 
-    private sealed class InlineProgress(Action<JSONMessage> report) : IProgress<JSONMessage>
+    /// <summary>The build network: a labelled bridge of this instance with inter-container traffic off, under a known interface name.</summary>
+    private static async Task EnsureNetworkAsync(IDockerClient client, string instance, BuildSandbox sandbox, CancellationToken ct)
     {
-        public void Report(JSONMessage value) => report(value);
+        var existing = await client.Networks.ListNetworksAsync(new NetworksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [sandbox.NetworkName] = true } },
+        }, ct);
+        if (existing.Any(n => n.Name == sandbox.NetworkName))
+            return;
+        try
+        {
+            await client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+            {
+                Name = sandbox.NetworkName,
+                Driver = "bridge",
+                Labels = new Dictionary<string, string>
+                {
+                    [ContainerLabels.Managed] = ContainerLabels.ManagedValue,
+                    [ContainerLabels.Instance] = instance,
+                },
+                Options = new Dictionary<string, string>
+                {
+                    ["com.docker.network.bridge.enable_icc"] = "false",
+                    ["com.docker.network.bridge.name"] = sandbox.BridgeName,
+                },
+            }, ct);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Created meanwhile by another build: that one is the same network.
+        }
     }
 }

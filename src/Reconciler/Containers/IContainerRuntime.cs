@@ -18,10 +18,12 @@ public interface IContainerRuntime
     /// <summary>
     /// Builds a tar (or tar.gz) context with a Dockerfile at its root into <paramref name="tag"/>, labelled as managed by this
     /// instance plus <paramref name="labels"/>; the engine's output text goes to <paramref name="output"/> as it arrives.
-    /// Throws <see cref="ImageBuildFailedException"/> when the engine refuses the context or a step fails.
+    /// Throws <see cref="ImageBuildFailedException"/> when the engine refuses the context or a step fails. RUN steps run
+    /// inside <paramref name="sandbox"/> (its network is created when missing).
     /// </summary>
     Task<ResolvedImage> BuildImageAsync(
-        Stream context, string tag, IReadOnlyDictionary<string, string> labels, IProgress<string> output, CancellationToken cancellationToken);
+        Stream context, string tag, IReadOnlyDictionary<string, string> labels, Builds.BuildSandbox sandbox, IProgress<string> output,
+        CancellationToken cancellationToken);
 
     /// <summary>Creates the app's own bridge network when missing; returns its name.</summary>
     Task EnsureNetworkAsync(string networkName, Guid appId, CancellationToken cancellationToken);

@@ -53,7 +53,13 @@ public static class ReconcilerServices
         services.AddSingleton<HealthGate>();
         services.AddSingleton<Builds.BuildStore>();
         services.AddSingleton<Builds.GitCheckout>();
+        services.AddOptions<Builds.BuildOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => Builds.BuildSandbox.From(
+            sp.GetRequiredService<IOptions<Builds.BuildOptions>>().Value, sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.Instance));
+        services.AddSingleton(sp => new Builds.BuildHost(sp.GetRequiredService<Builds.BuildSandbox>(),
+            sp.GetRequiredService<IOptions<Builds.BuildOptions>>().Value, sp.GetRequiredService<ILogger<Builds.BuildHost>>()));
         services.AddSingleton<Builds.SourceBuilder>();
+        services.AddSingleton<Builds.BuildQueue>();
         services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
         services.AddSingleton<DesiredStateReader>();
         services.AddSingleton<StatusWriter>();
@@ -81,6 +87,8 @@ public static class ReconcilerServices
         services.AddSingleton<Heartbeats.IComponentCheck, Heartbeats.ReconcilerCheck>();
         services.AddSingleton<Heartbeats.IComponentCheck, Heartbeats.CaddyCheck>();
         services.AddHostedService<Heartbeats.HeartbeatWriter>();
+        // Before the reconcile workers: the build workers are listening before the first pass asks for a build.
+        services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildQueue>());
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService<HealthMonitor>();
         services.AddHostedService<LogCollector>();

@@ -62,26 +62,71 @@ public sealed class LogFollower(
         readFailure?.Throw();
     }
 
+    /// <summary>
+    /// Snapshot reads (the engine opens all its rotated files at once, so nothing is skipped) until caught up, then a live
+    /// follow until it falls <see cref="LogBufferLimits.MaxLag"/> behind, and so on. Before each read, a gap the engine's
+    /// rotation left behind the cursor is recorded as one platform line.
+    /// </summary>
     private async Task ReadAsync(
         string containerId, long? cursor, bool follow, LogBuffer buffer, SemaphoreSlim dataReady, SemaphoreSlim roomReady, CancellationToken ct)
     {
-        // The engine's "since" is inclusive and at most as fine as the cursor: nothing after the cursor is missed.
-        var since = cursor is { } c ? DateTimeOffset.UnixEpoch.AddTicks(c / TimeSpan.NanosecondsPerTick) : (DateTimeOffset?)null;
-        await foreach (var entry in runtime.FollowLogsAsync(containerId, since, follow, ct))
+        var maxLagNanos = limits.MaxLag.Ticks * TimeSpan.NanosecondsPerTick;
+        var live = false;
+        while (true)
         {
-            if (entry.UnixNanos <= cursor)
-                continue;
-            while (true)
+            if (cursor is { } c && await OldestHeldAsync(containerId, ct) is { } oldest && RotationGap.Between(c, oldest) is { } gap)
             {
-                var result = buffer.Offer(entry, NowUnixNanos(), out var wasEmpty);
-                if (result == OfferResult.Accepted && wasEmpty)
-                    dataReady.Release();
-                if (result != OfferResult.Full)
-                    break;
-                // Full but recent: wait for room; asking again later turns a growing lag into dropping.
-                await roomReady.WaitAsync(FullRecheck, ct);
+                await OfferAsync(gap, buffer, dataReady, roomReady, ct);
+                cursor = gap.UnixNanos;
             }
+
+            // The engine's "since" is inclusive and at most as fine as the cursor: nothing after the cursor is missed.
+            var since = cursor is { } s ? DateTimeOffset.UnixEpoch.AddTicks(s / TimeSpan.NanosecondsPerTick) : (DateTimeOffset?)null;
+            var read = 0;
+            long lag = 0;
+            await foreach (var entry in runtime.FollowLogsAsync(containerId, since, live, ct))
+            {
+                if (entry.UnixNanos <= cursor)
+                    continue;
+                await OfferAsync(entry, buffer, dataReady, roomReady, ct);
+                cursor = entry.UnixNanos;
+                read++;
+                lag = NowUnixNanos() - entry.UnixNanos;
+                if (live && lag > maxLagNanos)
+                    break;
+            }
+
+            if (live && lag <= maxLagNanos)
+                return; // The follow ended: the container stopped.
+            if (!live && !follow && read == 0)
+                return;
+            live = follow && !live && (read == 0 || lag <= maxLagNanos);
         }
+    }
+
+    /// <summary>Queues one line; a full buffer makes the reader wait (the engine keeps the lines), never drop.</summary>
+    private static async Task OfferAsync(ContainerLogEntry entry, LogBuffer buffer, SemaphoreSlim dataReady, SemaphoreSlim roomReady, CancellationToken ct)
+    {
+        while (true)
+        {
+            var result = buffer.Offer(entry, out var wasEmpty);
+            if (result == OfferResult.Accepted)
+            {
+                if (wasEmpty)
+                    dataReady.Release();
+                return;
+            }
+
+            await roomReady.WaitAsync(FullRecheck, ct);
+        }
+    }
+
+    /// <summary>The timestamp of the oldest line the engine still holds for the container (its oldest rotated file's first line).</summary>
+    private async Task<long?> OldestHeldAsync(string containerId, CancellationToken ct)
+    {
+        await foreach (var entry in runtime.FollowLogsAsync(containerId, since: null, follow: false, ct))
+            return entry.UnixNanos;
+        return null;
     }
 
     private async Task WriteAsync(
@@ -112,17 +157,13 @@ public sealed class LogFollower(
                     maskReadAt = time.GetTimestamp();
                 }
 
-                long dropped = 0;
-                foreach (var (entry, droppedHere) in batch)
-                {
-                    dropped += droppedHere;
-                    lines.Add(new StoredLine(entry.UnixNanos, entry.Stream, Render(entry, maskOn ? mask : SecretMask.None)));
-                }
+                foreach (var line in batch)
+                    lines.Add(new StoredLine(line.Entry.UnixNanos, line.Entry.Stream, Render(line.Entry, maskOn ? mask : SecretMask.None)));
 
                 await _copySlots.WaitAsync(ct);
                 try
                 {
-                    await sink.StoreAsync(source, lines, batch.Count - batch.Count(l => l.Dropped > 0), dropped, time.GetUtcNow(), ct);
+                    await sink.StoreAsync(source, lines, batch.Count(l => !l.IsPlatform), dropped: 0, time.GetUtcNow(), ct);
                 }
                 finally
                 {

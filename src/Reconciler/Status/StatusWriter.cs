@@ -57,10 +57,10 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
             await connection.ExecuteAsync(
                 """
                 UPDATE releases SET status = @cancelled, failure_reason = 'a newer deploy replaced it before it went live'
-                WHERE app_id = @appId AND status = @pending AND id <> @newest
+                WHERE app_id = @appId AND status IN (@pending, @building) AND id <> @newest
                   AND id IS DISTINCT FROM (SELECT desired_release_id FROM apps WHERE id = @appId)
                 """,
-                new { cancelled = ReleaseStatus.Cancelled, pending = ReleaseStatus.Pending, appId, newest }, tx);
+                new { cancelled = ReleaseStatus.Cancelled, pending = ReleaseStatus.Pending, building = ReleaseStatus.Building, appId, newest }, tx);
         }
 
         if (plan.Crash is { } crash)

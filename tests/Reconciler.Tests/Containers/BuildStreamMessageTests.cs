@@ -23,4 +23,16 @@ public sealed class BuildStreamMessageTests
     [Test]
     public void From_AuxOnly_IsNothing() =>
         BuildStreamMessage.From(new JSONMessage()).Should().Be(new BuildStreamMessage(null, null));
+
+    [Test]
+    public void FromJson_EngineLines_ReadAsOutputAndErrors()
+    {
+        BuildStreamMessage.FromJson("""{"stream":"Step 1/3 : FROM scratch\n"}""").Should().Be(new BuildStreamMessage("Step 1/3 : FROM scratch\n", null));
+        BuildStreamMessage.FromJson("""{"errorDetail":{"code":2,"message":"returned a non-zero code: 2"},"error":"returned a non-zero code: 2"}""")
+            .Error.Should().Be("returned a non-zero code: 2");
+    }
+
+    [Test]
+    public void FromJson_NotJson_IsKeptAsOutput() =>
+        BuildStreamMessage.FromJson("not json").Should().Be(new BuildStreamMessage("not json\n", null));
 }

@@ -169,7 +169,7 @@ public sealed class HealthGateTests
         public Task<IReadOnlyList<ObservedContainer>> ListManagedAsync(Guid? appId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<ResolvedImage> EnsureImageAsync(string image, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<ResolvedImage?> FindImageAsync(string image, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<ResolvedImage> BuildImageAsync(Stream context, string tag, IReadOnlyDictionary<string, string> labels, IProgress<string> output,
+        public Task<ResolvedImage> BuildImageAsync(Stream context, string tag, IReadOnlyDictionary<string, string> labels, Reconciler.Builds.BuildSandbox sandbox, IProgress<string> output,
             CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task EnsureNetworkAsync(string networkName, Guid appId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<ObservedNetwork>> ListManagedNetworksAsync(CancellationToken cancellationToken) => throw new NotSupportedException();

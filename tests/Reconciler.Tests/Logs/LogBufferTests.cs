@@ -14,8 +14,8 @@ public sealed class LogBufferTests
     {
         var buffer = new LogBuffer(Small);
 
-        buffer.Offer(Line(1), Now, out var firstWasEmpty).Should().Be(OfferResult.Accepted);
-        buffer.Offer(Line(2), Now, out var secondWasEmpty).Should().Be(OfferResult.Accepted);
+        buffer.Offer(Line(1), out var firstWasEmpty).Should().Be(OfferResult.Accepted);
+        buffer.Offer(Line(2), out var secondWasEmpty).Should().Be(OfferResult.Accepted);
 
         firstWasEmpty.Should().BeTrue();
         secondWasEmpty.Should().BeFalse();
@@ -23,84 +23,29 @@ public sealed class LogBufferTests
     }
 
     [Test]
-    public void Offer_FullWithRecentLine_PushesBackInsteadOfDropping()
+    public void Offer_Full_PushesBackInsteadOfDropping_HoweverOldTheLine()
     {
-        var buffer = Filled(Small, lineNanos: Now);
+        var buffer = Filled(Small, lineNanos: Now - (3600 * Second));
 
-        buffer.Offer(Line(Now + 1), Now + Second, out _).Should().Be(OfferResult.Full);
+        buffer.Offer(Line(Now + 1), out _).Should().Be(OfferResult.Full);
+        buffer.Offer(Line(Now - (3600 * Second)), out _).Should().Be(OfferResult.Full);
 
-        buffer.DroppedTotal.Should().Be(0);
-        buffer.Count.Should().Be(Small.MaxLines);
-    }
-
-    [Test]
-    public void Offer_FullAndLaggingMoreThanAllowed_DropsAndCounts()
-    {
-        var buffer = Filled(Small, lineNanos: Now);
-
-        buffer.Offer(Line(Now + 1), Now + (4 * Second), out _).Should().Be(OfferResult.Dropped);
-        buffer.Offer(Line(Now + 2), Now + (4 * Second), out _).Should().Be(OfferResult.Dropped);
-
-        buffer.DroppedTotal.Should().Be(2);
         buffer.Count.Should().Be(Small.MaxLines, "memory does not grow");
-    }
-
-    [Test]
-    public void Offer_CatchingUpAnOldBacklog_PushesBackInsteadOfDropping()
-    {
-        var hourAgo = Now - (3600 * Second);
-        var buffer = Filled(Small, lineNanos: hourAgo, offeredAt: Now);
-
-        buffer.Offer(Line(hourAgo + 1), Now + Second, out _).Should().Be(OfferResult.Full, "the lag is not growing beyond where it started");
-        buffer.Offer(Line(hourAgo + 2), Now + (5 * Second), out _).Should().Be(OfferResult.Dropped, "now it falls further behind");
-    }
-
-    [Test]
-    public void Offer_AfterADropEpisode_KeepsDroppingUntilHalfDrainedThenRecordsOneLineForTheGap()
-    {
-        var buffer = Filled(Small, lineNanos: Now);
-        for (var i = 1; i <= 5; i++)
-            buffer.Offer(Line(Now + i), Now + (10 * Second), out _).Should().Be(OfferResult.Dropped);
-
         var batch = new List<BufferedLine>();
-        buffer.TryTake(batch).Should().BeTrue(); // 10 → 6: still above half
-        buffer.Offer(Line(Now + 6), Now + (10 * Second), out _).Should().Be(OfferResult.Dropped);
-        batch.Clear();
-        buffer.TryTake(batch); // 6 → 2
-        buffer.Offer(Line(Now + 7), Now + (10 * Second), out _).Should().Be(OfferResult.Accepted);
-
-        var rest = Drain(buffer);
-        var marker = rest.Should().ContainSingle(l => l.Dropped > 0).Which;
-        marker.Dropped.Should().Be(6);
-        marker.Entry.Stream.Should().Be(LogBuffer.PlatformStream);
-        marker.Entry.Message.Should().Be("[platform] dropped 6 lines: the app wrote faster than they could be stored");
-        marker.Entry.UnixNanos.Should().Be(Now + 6, "the cursor moves past the dropped lines with the marker");
-        rest.Select(l => l.Entry.UnixNanos).Should().EndWith([Now + 6, Now + 7], "the marker stands where the gap is");
-        buffer.DroppedTotal.Should().Be(6);
+        buffer.TryTake(batch);
+        buffer.Offer(Line(Now + 1), out _).Should().Be(OfferResult.Accepted, "room made by the writer takes the line that waited");
     }
 
     [Test]
-    public void Complete_DuringADropEpisode_RecordsTheGapEvenIfNothingFollows()
-    {
-        var buffer = Filled(Small, lineNanos: Now);
-        buffer.Offer(Line(Now + 1), Now + (10 * Second), out _);
-
-        buffer.Complete();
-
-        Drain(buffer).Should().ContainSingle(l => l.Dropped == 1);
-        buffer.IsDrained.Should().BeTrue();
-    }
-
-    [Test]
-    public void Complete_WithoutDrops_AddsNothing()
+    public void Complete_AddsNothing()
     {
         var buffer = new LogBuffer(Small);
-        buffer.Offer(Line(1), Now, out _);
+        buffer.Offer(Line(1), out _);
 
         buffer.Complete();
 
         buffer.IsDrained.Should().BeFalse("one line is still waiting");
-        Drain(buffer).Should().ContainSingle().Which.Dropped.Should().Be(0);
+        Drain(buffer).Should().ContainSingle().Which.IsPlatform.Should().BeFalse();
         buffer.IsDrained.Should().BeTrue();
     }
 
@@ -112,9 +57,9 @@ public sealed class LogBufferTests
         var buffer = new LogBuffer(limits);
 
         for (var i = 0; i < 3; i++)
-            buffer.Offer(new ContainerLogEntry(Now, "stdout", big), Now, out _).Should().Be(OfferResult.Accepted);
+            buffer.Offer(new ContainerLogEntry(Now, "stdout", big), out _).Should().Be(OfferResult.Accepted);
 
-        buffer.Offer(new ContainerLogEntry(Now, "stdout", big), Now, out _).Should().Be(OfferResult.Full);
+        buffer.Offer(new ContainerLogEntry(Now, "stdout", big), out _).Should().Be(OfferResult.Full);
         buffer.Count.Should().Be(3);
     }
 
@@ -123,7 +68,7 @@ public sealed class LogBufferTests
     {
         var buffer = new LogBuffer(Small with { MaxBytes = 10 });
 
-        buffer.Offer(new ContainerLogEntry(Now, "stdout", "larger than ten bytes"), Now, out _).Should().Be(OfferResult.Accepted);
+        buffer.Offer(new ContainerLogEntry(Now, "stdout", "larger than ten bytes"), out _).Should().Be(OfferResult.Accepted);
     }
 
     [Test]
@@ -143,8 +88,8 @@ public sealed class LogBufferTests
     public void TryTake_ByteLimit_StillTakesOneHugeLine()
     {
         var buffer = new LogBuffer(Small with { BatchBytes = 10 });
-        buffer.Offer(new ContainerLogEntry(Now, "stdout", new string('x', 100)), Now, out _);
-        buffer.Offer(new ContainerLogEntry(Now, "stdout", "y"), Now, out _);
+        buffer.Offer(new ContainerLogEntry(Now, "stdout", new string('x', 100)), out _);
+        buffer.Offer(new ContainerLogEntry(Now, "stdout", "y"), out _);
         var batch = new List<BufferedLine>();
 
         buffer.TryTake(batch).Should().BeTrue();
@@ -154,12 +99,12 @@ public sealed class LogBufferTests
 
     private static ContainerLogEntry Line(long nanos, string? message = null) => new(nanos, "stdout", message ?? nanos.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    private static LogBuffer Filled(LogBufferLimits limits, long lineNanos, long? offeredAt = null)
+    private static LogBuffer Filled(LogBufferLimits limits, long lineNanos)
     {
         var buffer = new LogBuffer(limits);
         for (var i = 0; i < limits.MaxLines; i++)
         {
-            buffer.Offer(Line(lineNanos, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), offeredAt ?? lineNanos, out _)
+            buffer.Offer(Line(lineNanos, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), out _)
                 .Should().Be(OfferResult.Accepted);
         }
 
