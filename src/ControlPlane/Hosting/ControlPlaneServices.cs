@@ -37,7 +37,7 @@ public static class ControlPlaneServices
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
-            return new SecretBox(MasterKey.Load(options.MasterKey, options.MasterKeyFile));
+            return new SecretBox(MasterKeyStartup.Load(sp.GetRequiredService<NpgsqlDataSource>(), options.MasterKey, options.MasterKeyFile, sp.GetRequiredService<TimeProvider>()));
         });
 
         services.AddSingleton<AppsStore>();

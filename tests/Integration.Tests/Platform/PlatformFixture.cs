@@ -53,6 +53,9 @@ public sealed class PlatformFixture
 
     public string PostgresDataDir => Path.Combine(DataDir, "postgres");
 
+    /// <summary>The PCLOUD_* settings the platform processes run with, for drills that start another one against the same database.</summary>
+    public IReadOnlyDictionary<string, string> ProcessEnvironment => _environment;
+
     [OneTimeSetUp]
     public async Task StartAsync()
     {

@@ -1,0 +1,101 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using Npgsql;
+using PersonalCloud.Contracts.Api;
+using PersonalCloud.Integration.Tests.Support;
+
+// Under Platform: the platform fixture ([SetUpFixture]) covers only its namespace and those below it.
+namespace PersonalCloud.Integration.Tests.Platform.Drills;
+
+/// <summary>Issue 9, item 5: a missing or wrong master key stops start-up instead of a new key being made that opens nothing.</summary>
+[Category("Integration")]
+public sealed class SecretsDrills : PlatformTest
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(90);
+
+    [Test]
+    public async Task Start_WithTheMasterKeyFileMissing_ExitsWithTheReason_AndCreatesNoKey()
+    {
+        var (appId, secret) = await SealAValueAsync();
+        var dataDir = NewDataDir();
+        try
+        {
+            foreach (var dll in new[] { RepoPaths.ControlPlaneDll, RepoPaths.ReconcilerDll })
+            {
+                var output = await StartAndExpectExitAsync(dll, dataDir, masterKey: null);
+                output.Should().Contain("Master key missing").And.Contain(Path.Combine(dataDir, "master.key")).And.Contain("Restore");
+                File.Exists(Path.Combine(dataDir, "master.key")).Should().BeFalse("no new key may be made while sealed values exist");
+            }
+
+            await ExpectNothingChangedAsync(appId, secret);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Start_WithAWrongMasterKey_ExitsWithTheReason_AndChangesNothing()
+    {
+        var (appId, secret) = await SealAValueAsync();
+        var dataDir = NewDataDir();
+        var wrongKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        try
+        {
+            foreach (var dll in new[] { RepoPaths.ControlPlaneDll, RepoPaths.ReconcilerDll })
+            {
+                var output = await StartAndExpectExitAsync(dll, dataDir, wrongKey);
+                output.Should().Contain("Wrong master key").And.Contain("PCLOUD_MASTER_KEY");
+                File.Exists(Path.Combine(dataDir, "master.key")).Should().BeFalse();
+            }
+
+            await ExpectNothingChangedAsync(appId, secret);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private async Task<(Guid AppId, string Secret)> SealAValueAsync()
+    {
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("mkey"));
+        var secret = "kept-" + Guid.NewGuid().ToString("N");
+        await Api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["TOKEN"] = secret });
+        return (app.Id, secret);
+    }
+
+    private static string NewDataDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "pcloud-keyless-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path.Combine(dir, "logs"));
+        return dir;
+    }
+
+    private async Task<string> StartAndExpectExitAsync(string dll, string dataDir, string? masterKey)
+    {
+        var environment = new Dictionary<string, string>(Platform.ProcessEnvironment)
+        {
+            ["PCLOUD_DATA_DIR"] = dataDir,
+            ["PCLOUD_MASTER_KEY"] = masterKey ?? "",
+            // Its own port: should it start after all, it must not take the shared platform's.
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Platform.ApiPort + 5}",
+        };
+        await using var process = PlatformProcess.Start(dll, environment, Path.Combine(dataDir, "logs", Path.GetFileNameWithoutExtension(dll) + ".log"));
+        await Eventually.UntilAsync(() => Task.FromResult(process.HasExited), ExitTimeout, () => $"{Path.GetFileName(dll)} exits at start; its log: {process.ReadLog()}");
+        process.ExitCode.Should().NotBe(0);
+        return process.ReadLog();
+    }
+
+    private async Task ExpectNothingChangedAsync(Guid appId, string secret)
+    {
+        var revealed = await Api.Http.GetFromJsonAsync<EnvValueResponse>($"/api/apps/{appId}/env/TOKEN");
+        revealed!.Value.Should().Be(secret, "the platform's own key still opens what it sealed");
+        await using var connection = new NpgsqlConnection(Platform.DatabaseUrl);
+        await connection.OpenAsync();
+        await using var recorded = new NpgsqlCommand("SELECT value->>'id' FROM platform_state WHERE key = 'master_key'", connection);
+        var platformKeyId = Contracts.Secrets.MasterKey.TryLoad(null, Path.Combine(Platform.DataDir, "master.key"))!.Id;
+        (await recorded.ExecuteScalarAsync()).Should().Be(platformKeyId, "the recorded key id stays the platform's");
+    }
+}
