@@ -14,12 +14,13 @@ public sealed record SealedValuesCensus(string? RecordedKeyId, IReadOnlyDictiona
 /// </summary>
 public static class MasterKeyGuard
 {
-    /// <summary>Rows (key_id, sealed_values): every sealed value the platform keeps, counted by the key id in its prefix.</summary>
+    /// <summary>Rows (key_id, sealed_values): every sealed value the platform keeps, by the key id in its prefix; git_url_sealed read through to_jsonb, so it runs before migration 0010 too.</summary>
     public const string CensusSql =
         """
         SELECT split_part(s.sealed, '.', 2) AS key_id, count(*) AS sealed_values FROM (
             SELECT encrypted_value FROM environment_variables
             UNION ALL SELECT e.value FROM releases r, jsonb_each_text(r.env_snapshot) e
+            UNION ALL SELECT s.sealed FROM releases r, LATERAL (SELECT to_jsonb(r) ->> 'git_url_sealed') AS s(sealed) WHERE s.sealed IS NOT NULL
         ) AS s(sealed)
         GROUP BY 1
         """;

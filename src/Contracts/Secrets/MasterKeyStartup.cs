@@ -15,24 +15,39 @@ public static class MasterKeyStartup
         return MasterKeyGuard.Resolve(base64, filePath, ReadCensus(connection));
     }
 
-    private static SealedValuesCensus ReadCensus(NpgsqlConnection connection)
+    private static SealedValuesCensus ReadCensus(NpgsqlConnection connection) =>
+        new(ReadRecordedKeyId(connection), CountSealedValues(connection));
+
+    private static string? ReadRecordedKeyId(NpgsqlConnection connection)
     {
         try
         {
             using var recorded = new NpgsqlCommand(MasterKeyGuard.RecordedKeyIdSql, connection);
-            var recordedId = recorded.ExecuteScalar() as string;
-            var values = new Dictionary<string, long>(StringComparer.Ordinal);
+            return recorded.ExecuteScalar() as string;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // A schema older than migration 0005 (the ControlPlane migrates it): nothing recorded yet.
+            return null;
+        }
+    }
+
+    private static Dictionary<string, long> CountSealedValues(NpgsqlConnection connection)
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
             using var census = new NpgsqlCommand(MasterKeyGuard.CensusSql, connection);
             using var reader = census.ExecuteReader();
             while (reader.Read())
                 values[reader.GetString(0)] = reader.GetInt64(1);
-            return new SealedValuesCensus(recordedId, values);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            // Schema not migrated yet (the reconciler started first): no table, so no sealed value either.
-            return SealedValuesCensus.Empty;
+            // An empty database the ControlPlane has not migrated yet (the reconciler started first): no value sealed.
         }
+
+        return values;
     }
 
     private static bool Record(NpgsqlConnection connection, MasterKey key, TimeProvider time)

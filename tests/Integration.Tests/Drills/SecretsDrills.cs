@@ -58,6 +58,57 @@ public sealed class SecretsDrills : PlatformTest
         }
     }
 
+    [Test]
+    public async Task DeployFromGit_WithCredentialsInTheUrl_KeepsThemSealed_AndTheCheckoutStillSendsThem()
+    {
+        using var server = new CredentialRecorder();
+        var token = "tok" + Guid.NewGuid().ToString("N");
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("gitcred"));
+
+        var response = await Api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/deploy",
+            new DeployRequest(Git: new GitSource($"http://drill-user:{token}@127.0.0.1:{server.Port}/repo.git", "main")));
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+        var accepted = (await response.Content.ReadFromJsonAsync<AcceptedResponse>())!;
+        var basic = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"drill-user:{token}"));
+        await Eventually.UntilAsync(() => Task.FromResult(server.Authorizations.Contains(basic)), PlatformApi.ConvergeTimeout,
+            "the reconciler's git checkout opens the sealed URL and sends its credentials");
+        ReleaseResponse? release = null;
+        await Eventually.UntilAsync(async () =>
+        {
+            release = (await Api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases")).Single(r => r.Id == accepted.Release!.Id);
+            return release.Status == Contracts.Apps.ReleaseStatus.Failed;
+        }, PlatformApi.ConvergeTimeout, () => $"the release fails (the server refuses everyone); last: {release?.Status}");
+
+        await using (var connection = new NpgsqlConnection(Platform.DatabaseUrl))
+        {
+            await connection.OpenAsync();
+            await using (var checkpoint = new NpgsqlCommand("CHECKPOINT", connection))
+                await checkpoint.ExecuteNonQueryAsync();
+            await using var stored = new NpgsqlCommand("SELECT git_url FROM releases WHERE app_id = $1", connection);
+            stored.Parameters.AddWithValue(app.Id);
+            (await stored.ExecuteScalarAsync()).Should().Be($"http://drill-user:***@127.0.0.1:{server.Port}/repo.git");
+        }
+
+        Directory.EnumerateFiles(Platform.PostgresDataDir, "*", SearchOption.AllDirectories).Where(f => FileHolds(f, token))
+            .Should().BeEmpty("the credentials are sealed before they reach Postgres");
+        var shown = string.Join('\n', await Api.Http.GetStringAsync($"/api/apps/{app.Id}/releases"), await Api.Http.GetStringAsync($"/api/apps/{app.Id}"),
+            await Api.Http.GetStringAsync($"/api/apps/{app.Id}/events"), await Api.Http.GetStringAsync("/api/audit"),
+            await Api.Http.GetStringAsync($"/api/apps/{app.Id}/releases/{release!.Id}/build-log"), Platform.ReconcilerProcess.ReadLog());
+        shown.Should().NotContain(token);
+    }
+
+    private static bool FileHolds(string path, string text)
+    {
+        try
+        {
+            return File.ReadAllBytes(path).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private async Task<(Guid AppId, string Secret)> SealAValueAsync()
     {
         var app = await Api.CreateAppAsync(PlatformApi.UniqueName("mkey"));
