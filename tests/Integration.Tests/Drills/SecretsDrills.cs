@@ -28,6 +28,7 @@ public sealed class SecretsDrills : PlatformTest
             }
 
             await ExpectNothingChangedAsync(appId, secret);
+            (await Api.Http.DeleteAsync($"/api/apps/{appId}")).IsSuccessStatusCode.Should().BeTrue();
         }
         finally
         {
@@ -51,6 +52,7 @@ public sealed class SecretsDrills : PlatformTest
             }
 
             await ExpectNothingChangedAsync(appId, secret);
+            (await Api.Http.DeleteAsync($"/api/apps/{appId}")).IsSuccessStatusCode.Should().BeTrue();
         }
         finally
         {
@@ -95,6 +97,7 @@ public sealed class SecretsDrills : PlatformTest
             await Api.Http.GetStringAsync($"/api/apps/{app.Id}/events"), await Api.Http.GetStringAsync("/api/audit"),
             await Api.Http.GetStringAsync($"/api/apps/{app.Id}/releases/{release!.Id}/build-log"), Platform.ReconcilerProcess.ReadLog());
         shown.Should().NotContain(token);
+        (await Api.Http.DeleteAsync($"/api/apps/{app.Id}")).IsSuccessStatusCode.Should().BeTrue();
     }
 
     private static bool FileHolds(string path, string text)
