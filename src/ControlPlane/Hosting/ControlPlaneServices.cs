@@ -77,5 +77,7 @@ public static class ControlPlaneServices
         app.Services.GetRequiredService<ApiToken>();
         app.Services.GetRequiredService<DashboardPassword>();
         app.Services.GetRequiredService<SecretBox>();
+        // Credentials a release kept in plaintext before migration 0010 (old row versions stay in the files until VACUUM).
+        GitUrlSealing.SealPlaintext(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Services.GetRequiredService<SecretBox>());
     }
 }

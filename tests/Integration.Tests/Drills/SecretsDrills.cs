@@ -100,6 +100,42 @@ public sealed class SecretsDrills : PlatformTest
         (await Api.Http.DeleteAsync($"/api/apps/{app.Id}")).IsSuccessStatusCode.Should().BeTrue();
     }
 
+    [Test]
+    public async Task ControlPlaneStart_SealsGitCredentialsAReleaseKeptInPlaintext()
+    {
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("gitold"));
+        var plaintext = $"http://old-user:tok{Guid.NewGuid():N}@127.0.0.1:1/repo.git";
+        await Api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/deploy", new DeployRequest(Git: new GitSource("http://127.0.0.1:1/repo.git", "main")));
+        await using var connection = new NpgsqlConnection(Platform.DatabaseUrl);
+        await connection.OpenAsync();
+        await using (var makeOld = new NpgsqlCommand("UPDATE releases SET git_url = $2, git_url_sealed = NULL WHERE app_id = $1", connection))
+        {
+            makeOld.Parameters.AddWithValue(app.Id);
+            makeOld.Parameters.AddWithValue(plaintext);
+            (await makeOld.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        var port = Platform.ApiPort + 6;
+        await using (var second = PlatformProcess.Start(RepoPaths.ControlPlaneDll,
+            new Dictionary<string, string>(Platform.ProcessEnvironment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" },
+            Path.Combine(Platform.DataDir, "logs", "controlplane-second.log")))
+        {
+            using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await Eventually.UntilAsync(async () => (await probe.GetAsync("/healthz")).IsSuccessStatusCode, ExitTimeout, "a second ControlPlane starts");
+        }
+
+        await using var read = new NpgsqlCommand("SELECT git_url, git_url_sealed FROM releases WHERE app_id = $1", connection);
+        read.Parameters.AddWithValue(app.Id);
+        await using (var row = await read.ExecuteReaderAsync())
+        {
+            (await row.ReadAsync()).Should().BeTrue();
+            row.GetString(0).Should().Be("http://old-user:***@127.0.0.1:1/repo.git");
+            row.GetString(1).Should().StartWith("pcv1.").And.NotContain("old-user");
+        }
+
+        (await Api.Http.DeleteAsync($"/api/apps/{app.Id}")).IsSuccessStatusCode.Should().BeTrue();
+    }
+
     private static bool FileHolds(string path, string text)
     {
         try
