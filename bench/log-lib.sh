@@ -37,9 +37,9 @@ log_flood_image() {
   echo "$tag"
 }
 
-# log_psql ARGS...: psql on the bench cluster's socket as postgres (trust), unaligned, tuples only.
+# log_psql ARGS...: psql on the bench cluster's socket as OS user postgres (peer: the only way in as superuser), unaligned, tuples only.
 log_psql() {
-  psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PCLOUD_DATA_DIR/run/pg" -p "$PCLOUD_PG_PORT" -U postgres -d personalcloud "$@"
+  runuser -u postgres -- psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PCLOUD_DATA_DIR/run/pg" -p "$PCLOUD_PG_PORT" -U postgres -d personalcloud "$@"
 }
 
 # log_percentiles < numbers: "n p50 p99 max" (nearest rank), 1 decimal.

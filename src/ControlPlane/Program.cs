@@ -15,7 +15,17 @@ builder.Configuration.AddEnvironmentVariables("PCLOUD_");
 builder.Services.AddControlPlane(builder.Configuration);
 
 var app = builder.Build();
-app.MigrateDatabase();
+try
+{
+    app.MigrateDatabase();
+}
+catch (PersonalCloud.Contracts.Secrets.MasterKeyRefusedException refused)
+{
+    // Exits before serving: a platform that cannot open its sealed values must not look healthy.
+    Console.Error.WriteLine(refused.Message);
+    return 78;
+}
+
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -43,6 +53,7 @@ app.MapGroup("/api")
     .MapInternals();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to the integration tests.</summary>
 public partial class Program;

@@ -12,4 +12,17 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");
 builder.Logging.AddReconcilerConsole(builder.Configuration);
 builder.Services.AddReconciler(builder.Configuration);
-builder.Build().Run();
+var host = builder.Build();
+try
+{
+    // Checked before any loop starts: with a missing or wrong key every reconcile and log collection would fail.
+    host.Services.GetRequiredService<PersonalCloud.Contracts.Secrets.SecretBox>();
+}
+catch (PersonalCloud.Contracts.Secrets.MasterKeyRefusedException refused)
+{
+    Console.Error.WriteLine(refused.Message);
+    return 78;
+}
+
+host.Run();
+return 0;

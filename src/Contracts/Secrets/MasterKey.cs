@@ -20,15 +20,18 @@ public sealed class MasterKey
     /// <summary>Short fingerprint stored beside each value so a rotation can tell which key sealed it.</summary>
     public string Id { get; }
 
-    /// <summary>Reads the key from base64 text when given, else from the file, creating the file (0600) when it does not exist.</summary>
-    public static MasterKey Load(string? base64, string filePath)
+    /// <summary>Reads the key from base64 text when given, else from the file; null when neither exists (see <see cref="MasterKeyGuard"/>).</summary>
+    public static MasterKey? TryLoad(string? base64, string filePath)
     {
         if (!string.IsNullOrWhiteSpace(base64))
             return new MasterKey(Convert.FromBase64String(base64.Trim()));
+        return File.Exists(filePath) ? new MasterKey(Convert.FromBase64String(File.ReadAllText(filePath).Trim())) : null;
+    }
 
-        if (!File.Exists(filePath))
-            TryCreate(filePath);
-
+    /// <summary>Creates the key file (0600), or reads the one another process created first.</summary>
+    public static MasterKey Create(string filePath)
+    {
+        TryCreate(filePath);
         return new MasterKey(Convert.FromBase64String(File.ReadAllText(filePath).Trim()));
     }
 

@@ -37,7 +37,7 @@ public static class ControlPlaneServices
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
-            return new SecretBox(MasterKey.Load(options.MasterKey, options.MasterKeyFile));
+            return new SecretBox(MasterKeyStartup.Load(sp.GetRequiredService<NpgsqlDataSource>(), options.MasterKey, options.MasterKeyFile, sp.GetRequiredService<TimeProvider>()));
         });
 
         services.AddSingleton<AppsStore>();
@@ -79,5 +79,7 @@ public static class ControlPlaneServices
         app.Services.GetRequiredService<ApiToken>();
         app.Services.GetRequiredService<DashboardPassword>();
         app.Services.GetRequiredService<SecretBox>();
+        // Credentials a release kept in plaintext before migration 0010 (old row versions stay in the files until VACUUM).
+        GitUrlSealing.SealPlaintext(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Services.GetRequiredService<SecretBox>());
     }
 }

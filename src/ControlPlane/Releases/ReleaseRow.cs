@@ -17,6 +17,9 @@ public sealed record ReleaseRow
     public DateTime? RolledBackAt { get; init; }
     public string SourceKind { get; init; } = "image";
     public string? GitUrl { get; init; }
+
+    /// <summary>Never in a response: the whole URL sealed, when it carried credentials.</summary>
+    public string? GitUrlSealed { get; init; }
     public string? GitRef { get; init; }
     public string Reason { get; init; } = "deploy";
     public Guid? SourceReleaseId { get; init; }

@@ -6,7 +6,9 @@ using PersonalCloud.ControlPlane.Database;
 namespace PersonalCloud.ControlPlane.Releases;
 
 /// <summary>Where a new release's image comes from.</summary>
-public sealed record ReleaseSource(string Kind, string Image, string? GitUrl = null, string? GitRef = null, byte[]? Archive = null)
+/// <summary>GitUrl is shown (credentials masked); GitUrlSealed is the whole URL sealed, when it carried credentials.</summary>
+public sealed record ReleaseSource(string Kind, string Image, string? GitUrl = null, string? GitRef = null, byte[]? Archive = null,
+    string? GitUrlSealed = null)
 {
     public static ReleaseSource FromImage(string image) => new(ReleaseSources.Image, image);
 }
@@ -25,10 +27,10 @@ public static class ReleaseSnapshots
         var id = Guid.CreateVersion7();
         var inserted = await connection.ExecuteAsync(
             """
-            INSERT INTO releases (id, app_id, image, image_digest, source_kind, git_url, git_ref, port, status, created_at, env_snapshot,
+            INSERT INTO releases (id, app_id, image, image_digest, source_kind, git_url, git_url_sealed, git_ref, port, status, created_at, env_snapshot,
                                   memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
                                   deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, reason, source_release_id, run_as_root)
-            SELECT @id, a.id, @Image, @imageDigest, @Kind, @GitUrl, @GitRef, a.port, @pending, @now,
+            SELECT @id, a.id, @Image, @imageDigest, @Kind, @GitUrl, @GitUrlSealed, @GitRef, a.port, @pending, @now,
                    COALESCE(@envSnapshotJson::jsonb,
                             (SELECT jsonb_object_agg(e.key, e.encrypted_value) FROM environment_variables e WHERE e.app_id = a.id),
                             '{}'::jsonb),
@@ -39,7 +41,7 @@ public static class ReleaseSnapshots
             """,
             new
             {
-                id, source.Image, imageDigest, source.Kind, source.GitUrl, source.GitRef, pending = ReleaseStatus.Pending, now,
+                id, source.Image, imageDigest, source.Kind, source.GitUrl, source.GitUrlSealed, source.GitRef, pending = ReleaseStatus.Pending, now,
                 envSnapshotJson, reason, sourceReleaseId, appId,
             },
             tx);
@@ -76,7 +78,8 @@ public static class ReleaseSnapshots
         var source = desired.ImageDigest is { } digest
             ? ReleaseSource.FromImage(digest)
             : new ReleaseSource(desired.SourceKind, desired.Image, desired.GitUrl, desired.GitRef,
-                await connection.QuerySingleOrDefaultAsync<byte[]>("SELECT archive FROM release_sources WHERE release_id = @Id", new { desired.Id }, tx));
+                await connection.QuerySingleOrDefaultAsync<byte[]>("SELECT archive FROM release_sources WHERE release_id = @Id", new { desired.Id }, tx),
+                desired.GitUrlSealed);
         return await InsertAsync(connection, tx, appId, source, reason, now, sourceReleaseId: desired.Id, imageDigest: desired.ImageDigest);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PersonalCloud.Contracts.Api;
 using PersonalCloud.Contracts.Apps;
+using PersonalCloud.Contracts.Secrets;
 using PersonalCloud.Contracts.Validation;
 using PersonalCloud.ControlPlane.Apps;
 using PersonalCloud.ControlPlane.Problems;
@@ -24,13 +25,13 @@ public static class ReleasesEndpoints
     }
 
     private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Deploy(
-        Guid id, HttpRequest http, AppsStore apps, ReleasesStore releases, CancellationToken ct)
+        Guid id, HttpRequest http, AppsStore apps, ReleasesStore releases, SecretBox secrets, CancellationToken ct)
     {
         var app = await apps.GetAsync(id, ct);
         if (app is null)
             return ProblemTypes.NotFound("The app");
 
-        var (source, problem) = await ReadSourceAsync(http, app, ct);
+        var (source, problem) = await ReadSourceAsync(http, app, secrets, ct);
         if (problem is not null)
             return problem;
 
@@ -40,7 +41,7 @@ public static class ReleasesEndpoints
         return Accepted(id, result.Generation, result.Release);
     }
 
-    private static async Task<(ReleaseSource? Source, ValidationProblem? Problem)> ReadSourceAsync(HttpRequest http, AppRow app, CancellationToken ct)
+    private static async Task<(ReleaseSource? Source, ValidationProblem? Problem)> ReadSourceAsync(HttpRequest http, AppRow app, SecretBox secrets, CancellationToken ct)
     {
         var contentType = http.ContentType?.Split(';')[0].Trim() ?? "";
         if (SourceArchive.ContentTypes.Contains(contentType))
@@ -74,7 +75,8 @@ public static class ReleasesEndpoints
                 .Check("image", request.Image is null ? null : "Give either an image or a git source, not both.");
             return errors.Any
                 ? (null, ProblemTypes.Validation(errors.ToDictionary()))
-                : (new ReleaseSource(ReleaseSources.Git, BuildTag(app), git.Url, git.Ref), null);
+                : (new ReleaseSource(ReleaseSources.Git, BuildTag(app), GitUrlCredentials.Masked(git.Url!), git.Ref,
+                    GitUrlSealed: GitUrlCredentials.HasCredentials(git.Url!) ? secrets.Seal(app.Id, GitUrlCredentials.SealKey, git.Url!) : null), null);
         }
 
         // A deploy without an image redeploys the app's current image.

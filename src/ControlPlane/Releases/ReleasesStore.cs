@@ -19,7 +19,7 @@ public sealed class ReleasesStore(NpgsqlDataSource db, TimeProvider time)
     internal const string SelectRelease =
         """
         SELECT id, app_id, image, image_digest, port, status, failure_reason, created_at, deployed_at, rolled_back_at,
-               source_kind, git_url, git_ref, reason, source_release_id, env_snapshot::text AS env_snapshot, started_at, healthy_at, failed_at
+               source_kind, git_url, git_url_sealed, git_ref, reason, source_release_id, env_snapshot::text AS env_snapshot, started_at, healthy_at, failed_at
         FROM releases
         """;
 

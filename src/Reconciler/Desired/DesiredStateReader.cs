@@ -26,7 +26,7 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
         var release = app.DesiredReleaseId is { } releaseId
             ? await connection.QuerySingleOrDefaultAsync<ReleaseRow>(new CommandDefinition(
                 """
-                SELECT id, source_kind, image, image_digest, git_url, git_ref, status, failure_reason, port, env_snapshot::text AS env_snapshot,
+                SELECT id, source_kind, image, image_digest, git_url, git_url_sealed, git_ref, status, failure_reason, port, env_snapshot::text AS env_snapshot,
                        memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
                        deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, run_as_root
                 FROM releases WHERE id = @releaseId
@@ -58,7 +58,8 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
         var sealedEnv = JsonSerializer.Deserialize<Dictionary<string, string>>(r.EnvSnapshot) ?? [];
         var env = sealedEnv.ToDictionary(e => e.Key, e => secrets.Open(appId, e.Key, e.Value), StringComparer.Ordinal);
         return new DesiredRelease(
-            r.Id, r.SourceKind, r.Image, r.ImageDigest, r.GitUrl, r.GitRef, r.Status, r.FailureReason, r.Port, env,
+            r.Id, r.SourceKind, r.Image, r.ImageDigest,
+            r.GitUrlSealed is { } sealedUrl ? secrets.Open(appId, Contracts.Secrets.GitUrlCredentials.SealKey, sealedUrl) : r.GitUrl, r.GitRef, r.Status, r.FailureReason, r.Port, env,
             new ContainerLimits((r.MemoryMb ?? 256) * 1024L * 1024L, r.Cpus ?? 0.5, r.PidsLimit ?? 256),
             r.SecurityProfile ?? Contracts.Apps.SecurityProfiles.Default,
             new ReleaseHealth(r.HealthPath ?? "/", TimeSpan.FromSeconds(r.HealthTimeoutSeconds ?? 2), r.HealthyThreshold ?? 1,
@@ -88,6 +89,7 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
         public string Image { get; init; } = "";
         public string? ImageDigest { get; init; }
         public string? GitUrl { get; init; }
+        public string? GitUrlSealed { get; init; }
         public string? GitRef { get; init; }
         public string Status { get; init; } = "";
         public string? FailureReason { get; init; }

@@ -28,7 +28,7 @@ public static class ReconcilerServices
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-            return new SecretBox(MasterKey.Load(options.MasterKey, options.MasterKeyFile));
+            return new SecretBox(MasterKeyStartup.Load(sp.GetRequiredService<NpgsqlDataSource>(), options.MasterKey, options.MasterKeyFile, sp.GetRequiredService<TimeProvider>()));
         });
 
         services.AddSingleton<IContainerRuntime>(sp => new DockerContainerRuntime(

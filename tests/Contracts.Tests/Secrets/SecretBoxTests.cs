@@ -59,14 +59,14 @@ public sealed class SecretBoxTests
         FluentActions.Invoking(() => _box.Open(App, "KEY", stored)).Should().Throw<SecretOpenException>();
 
     [Test]
-    public void MasterKey_Load_CreatesAPrivateFileOnce_AndReadsItBack()
+    public void MasterKey_Create_MakesAPrivateFileOnce_AndTryLoadReadsItBack()
     {
         var dir = Directory.CreateTempSubdirectory();
         try
         {
             var path = Path.Combine(dir.FullName, "master.key");
-            var first = MasterKey.Load(null, path);
-            var second = MasterKey.Load(null, path);
+            var first = MasterKey.Create(path);
+            var second = MasterKey.TryLoad(null, path)!;
 
             second.Bytes.Should().Equal(first.Bytes);
             File.GetUnixFileMode(path).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -81,7 +81,7 @@ public sealed class SecretBoxTests
     public void MasterKey_FromEnvironment_WinsOverTheFile()
     {
         var bytes = RandomNumberGenerator.GetBytes(MasterKey.Size);
-        MasterKey.Load(Convert.ToBase64String(bytes), "/nonexistent/master.key").Bytes.Should().Equal(bytes);
+        MasterKey.TryLoad(Convert.ToBase64String(bytes), "/nonexistent/master.key")!.Bytes.Should().Equal(bytes);
     }
 
     [Test]

@@ -27,7 +27,7 @@ public sealed class EngineRestartDrills : PlatformTest
 
         using var load = new ProxyLoad(Platform.HttpPort, app.GeneratedHostname, clients: 4);
         var down = await StopEngineAsync();
-        await ShellScript.RunAsync(RepoPaths.Script("start-docker.sh"), Platform.ScriptEnvironment, TimeSpan.FromMinutes(2));
+        await ShellScript.RunAsync(RepoPaths.Script("start-docker.sh"), Platform.ProcessEnvironment, TimeSpan.FromMinutes(2));
         var result = await load.StopAsync();
 
         TestContext.Progress.WriteLine($"engine restart: down {down.TotalSeconds:0.0} s; {result.Succeeded} requests ok, {result.Failed} failed");

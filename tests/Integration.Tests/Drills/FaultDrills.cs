@@ -64,7 +64,7 @@ public sealed class FaultDrills : PlatformTest
         await Eventually.UntilAsync(async () => (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Status == HttpStatusCode.OK,
             PlatformApi.ConvergeTimeout, "the app serves");
 
-        await ShellScript.RunAsync(RepoPaths.Script("stop-postgres.sh"), Platform.ScriptEnvironment, TimeSpan.FromMinutes(1));
+        await ShellScript.RunAsync(RepoPaths.Script("stop-postgres.sh"), Platform.ProcessEnvironment, TimeSpan.FromMinutes(1));
         int served = 0, failed = 0;
         string? firstFailure = null;
         try
@@ -85,7 +85,7 @@ public sealed class FaultDrills : PlatformTest
         }
         finally
         {
-            var restart = new Dictionary<string, string>(Platform.ScriptEnvironment) { ["PCLOUD_DATABASE_URL"] = "" };
+            var restart = new Dictionary<string, string>(Platform.ProcessEnvironment) { ["PCLOUD_DATABASE_URL"] = "" };
             await ShellScript.RunAsync(RepoPaths.Script("start-postgres.sh"), restart, TimeSpan.FromMinutes(1));
             // This test process's pooled connections died with the old server: the next test must not inherit them.
             Npgsql.NpgsqlConnection.ClearAllPools();

@@ -54,9 +54,6 @@ public sealed class PlatformFixture
 
     public string PostgresDataDir => Path.Combine(DataDir, "postgres");
 
-    /// <summary>The PCLOUD_* settings the platform runs with, for drills that call the project's scripts (stop/start Postgres).</summary>
-    public IReadOnlyDictionary<string, string> ScriptEnvironment => _environment;
-
     [OneTimeSetUp]
     public async Task StartAsync()
     {

@@ -21,6 +21,8 @@ public sealed class PlatformProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    public int ExitCode => _process.ExitCode;
+
     public static PlatformProcess Start(string dll, IReadOnlyDictionary<string, string> environment, string logPath) =>
         Start(dll, [], environment, logPath);
 
