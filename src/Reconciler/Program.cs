@@ -5,7 +5,7 @@ using PersonalCloud.Reconciler.RouteDns;
 if (args is [RouteDnsServices.Command, ..])
 {
     RouteDnsServices.Run(args[1..]);
-    return;
+    return 0;
 }
 
 var builder = Host.CreateApplicationBuilder(args);
