@@ -174,10 +174,15 @@ public sealed class DashboardBrowser : IAsyncDisposable
     }
 }
 
-/// <summary>PNGs of each page for docs/screenshots/, taken while the tests walk through the dashboard.</summary>
+/// <summary>
+/// PNGs of each page, taken while the tests walk through the dashboard: into TestResults/pcloud/screenshots, or into
+/// docs/screenshots/ when PCLOUD_UPDATE_SCREENSHOTS=1 (so a plain test run leaves the tracked pictures alone).
+/// </summary>
 public static class Screenshots
 {
-    public static string Directory { get; } = Path.Combine(RepoPaths.Root, "docs", "screenshots");
+    public static string Directory { get; } = Environment.GetEnvironmentVariable("PCLOUD_UPDATE_SCREENSHOTS") == "1"
+        ? Path.Combine(RepoPaths.Root, "docs", "screenshots")
+        : Path.Combine(RepoPaths.Root, "TestResults", "pcloud", "screenshots");
 
     public static async Task SaveAsync(IPage page, string name, bool fullPage = true)
     {

@@ -35,7 +35,9 @@ public sealed class RuntimeHealthTests : PlatformTest
         await Eventually.UntilAsync(async () => (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Status == HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), "it is started again after the 10 s backoff");
         (await PlatformDocker.RunningContainersAsync(Platform, app.Id)).Single().ID.Should().NotBe(first);
-        (await Api.GetAppAsync(app.Id))!.Status.Should().Be(AppStatus.Running);
+        // The pass switches traffic before it writes the status: the status follows within the pass.
+        await Eventually.UntilAsync(async () => (await Api.GetAppAsync(app.Id))!.Status == AppStatus.Running,
+            PlatformApi.ConvergeTimeout, "the app shows running again");
     }
 
     [Test]

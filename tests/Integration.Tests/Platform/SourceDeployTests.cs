@@ -108,7 +108,9 @@ public sealed class SourceDeployTests : PlatformTest
 
         release.FailureReason.Should().StartWith("build failed").And.Contain("no-such-branch");
         (await BuildLogAsync(app.Id, deploy.Release.Id)).Should().Contain("no-such-branch");
-        (await Api.GetAppAsync(app.Id))!.Status.Should().Be(AppStatus.Failed);
+        // The build queue fails the release; the app's next pass reports it (status is eventually consistent).
+        await Eventually.UntilAsync(async () => (await Api.GetAppAsync(app.Id))!.Status == AppStatus.Failed,
+            PlatformApi.ConvergeTimeout, "the app shows its only release failed");
     }
 
     [TestCase("not gzip at all", TestName = "Deploy_OfABodyThatIsNotGzip_Answers400AndMakesNoRelease")]
