@@ -134,10 +134,10 @@ public sealed class LogStreamTests : PlatformTest
         (await Api.Http.GetAsync($"/api/apps/{Guid.NewGuid()}/logs/stream")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
     [Test]
-    public async Task LogNotifications_WakeTheSubscribersOfTheNotifiedAppOnly()
+    public async Task LiveNotifications_WakeTheSubscribersOfTheNotifiedAppOnly()
     {
         await using var db = NpgsqlDataSource.Create(Platform.DatabaseUrl);
-        using var notifications = new LogNotifications(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<LogNotifications>.Instance);
+        using var notifications = new LiveNotifications(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveNotifications>.Instance);
         await notifications.StartAsync(CancellationToken.None);
         var appId = Guid.NewGuid();
         using var subscription = notifications.Subscribe(appId);
