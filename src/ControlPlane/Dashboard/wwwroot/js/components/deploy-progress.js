@@ -14,7 +14,7 @@ export function deployProgress(appId, release, { onSettled = () => {}, onHide = 
   const failure = h('div');
   const logText = h('pre', { class: 'build-log', tabindex: '0', role: 'log', 'aria-live': 'off', 'aria-label': 'Build log' });
   const logStatus = h('p', { class: 'muted small build-log-status' });
-  const logBox = h('details', { class: 'build-log-box', open: true }, h('summary', null, 'Build log'), logStatus, logText);
+  const logBox = h('details', { class: 'build-log-box', open: true }, h('summary', null, 'Build output'), logStatus, logText);
   const hide = onHide ? h('button', { type: 'button', class: 'button button-small button-quiet', onclick: () => onHide() }, 'Hide') : null;
   const element = h('section', { class: 'card deploy-progress', 'data-release-id': release.id, 'aria-labelledby': `progress-${release.id}` },
     h('div', { class: 'progress-head' }, title, hide), stages, failure, logBox);
