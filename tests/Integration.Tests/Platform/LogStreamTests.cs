@@ -155,6 +155,33 @@ public sealed class LogStreamTests : PlatformTest
         await notifications.StopAsync(CancellationToken.None);
     }
 
+    [Test]
+    public async Task LiveNotifications_WakeAReleasesSubscriber_WhenTheReleaseReachesAStage()
+    {
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("stagewake"));
+        var deploy = await Api.DeployAsync(app.Id, "pcloud-test/not-there:1");
+        await using var db = NpgsqlDataSource.Create(Platform.DatabaseUrl);
+        using var notifications = new LiveNotifications(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveNotifications>.Instance);
+        await notifications.StartAsync(CancellationToken.None);
+        using var release = notifications.SubscribeRelease(deploy.Release!.Id);
+        using var logs = notifications.Subscribe(deploy.Release.Id);
+
+        // The listener connects in the background: write until it hears one. A stage row's trigger sends the NOTIFY.
+        var stage = 0;
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var insert = db.CreateCommand("INSERT INTO release_stages (release_id, stage, at) VALUES ($1, $2, now())");
+            insert.Parameters.AddWithValue(deploy.Release.Id);
+            insert.Parameters.AddWithValue($"test-{stage++}");
+            await insert.ExecuteNonQueryAsync();
+            return await release.WaitAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        }, TimeSpan.FromSeconds(30), "a stage reached wakes the release's subscriber");
+
+        (await logs.WaitAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None)).Should().BeFalse("a log subscription with the same id listens on another channel");
+        await notifications.StopAsync(CancellationToken.None);
+        await Api.Http.DeleteAsync($"/api/apps/{app.Id}");
+    }
+
     private static async Task NotifyAsync(NpgsqlDataSource db, Guid appId)
     {
         await using var command = db.CreateCommand("SELECT pg_notify('pcloud_logs', $1)");
