@@ -42,6 +42,7 @@ app.MapSession();
 app.MapGroup("/api")
     .RequireAuthorization()
     .RequireSessionAntiforgery()
+    .AddEndpointFilter<AuditedRelease>()
     .MapApps()
     .MapReleases()
     .MapEnv()

@@ -7,6 +7,12 @@ namespace PersonalCloud.ControlPlane.Apps;
 /// <summary>Maps stored rows to the API's app representation.</summary>
 public sealed class AppResponses(Microsoft.Extensions.Options.IOptions<ControlPlaneOptions> options)
 {
+    public AppResponse ToResponse(AppRow row, AppReleaseSummary releases) => ToResponse(row, releases.Current) with
+    {
+        LastFailedRelease = releases.LastFailed,
+        DeployingRelease = releases.Deploying?.ToResponse(),
+    };
+
     public AppResponse ToResponse(AppRow row, ReleaseRow? current) => new(
         row.Id,
         row.Name,

@@ -21,7 +21,8 @@ public static class AppsEndpoints
     }
 
     private static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateAppRequest request, AppsStore store, ReleasesStore releases, AppResponses responses, TimeProvider time, CancellationToken ct)
+        CreateAppRequest request, AppsStore store, ReleasesStore releases, AppReleaseSummaries summaries, AppResponses responses, TimeProvider time,
+        CancellationToken ct)
     {
         var errors = new ValidationErrors()
             .Check("name", ValidationRules.AppName(request.Name))
@@ -75,27 +76,29 @@ public static class AppsEndpoints
         if (request.Image is not null)
             await releases.CreateAsync(app.Id, ReleaseSource.FromImage(request.Image), ct);
 
+        // Creating with an image deploys it: the response names that release as the one on its way.
         var row = (await store.GetAsync(app.Id, ct))!;
-        return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, null));
+        var summary = (await summaries.ReadAsync([row], ct))[row.Id];
+        return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, summary));
     }
 
-    private static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppResponses responses, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
     {
         var rows = await store.ListAsync(ct);
-        var current = await store.GetReleasesAsync(rows.Where(r => r.CurrentReleaseId is not null).Select(r => r.CurrentReleaseId!.Value), ct);
+        var releases = await summaries.ReadAsync(rows, ct);
         IReadOnlyList<AppResponse> list = rows
-            .Select(r => responses.ToResponse(r, r.CurrentReleaseId is { } id ? current.GetValueOrDefault(id) : null))
+            .Select(r => responses.ToResponse(r, releases.GetValueOrDefault(r.Id) ?? AppReleaseSummary.None))
             .ToList();
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(Guid id, AppsStore store, AppResponses responses, CancellationToken ct)
+    private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(
+        Guid id, AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
     {
         var row = await store.GetAsync(id, ct);
         if (row is null)
             return ProblemTypes.NotFound("The app");
-        var current = row.CurrentReleaseId is { } releaseId ? (await store.GetReleasesAsync([releaseId], ct)).GetValueOrDefault(releaseId) : null;
-        return TypedResults.Ok(responses.ToResponse(row, current));
+        return TypedResults.Ok(responses.ToResponse(row, (await summaries.ReadAsync([row], ct))[row.Id]));
     }
 
     private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, AppsStore store, CancellationToken ct)

@@ -78,7 +78,8 @@ public sealed partial class AuditMiddleware(RequestDelegate next, AuditStore sto
                 status,
                 summary,
                 RemoteIp(http.Connection.RemoteIpAddress),
-                (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds));
+                (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds),
+                AuditedRelease.Of(http));
             await store.InsertAsync(entry, CancellationToken.None);
         }
         catch (Exception e)

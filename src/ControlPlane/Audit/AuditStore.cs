@@ -6,7 +6,8 @@ using PersonalCloud.Contracts.Api;
 namespace PersonalCloud.ControlPlane.Audit;
 
 public sealed record AuditEntry(
-    DateTimeOffset At, string Actor, string Method, string Route, string Path, Guid? AppId, int StatusCode, string? Summary, string? RemoteIp, int DurationMs);
+    DateTimeOffset At, string Actor, string Method, string Route, string Path, Guid? AppId, int StatusCode, string? Summary, string? RemoteIp, int DurationMs,
+    Guid? ReleaseId = null);
 
 public sealed record AuditFilter(Guid? AppId = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, string? Method = null, int? StatusCode = null);
 
@@ -17,8 +18,8 @@ public sealed class AuditStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO audit_log (at, actor, method, route, path, app_id, status_code, summary, remote_ip, duration_ms)
-            VALUES (@At, @Actor, @Method, @Route, @Path, @AppId, @StatusCode, @Summary, @RemoteIp, @DurationMs)
+            INSERT INTO audit_log (at, actor, method, route, path, app_id, status_code, summary, remote_ip, duration_ms, release_id)
+            VALUES (@At, @Actor, @Method, @Route, @Path, @AppId, @StatusCode, @Summary, @RemoteIp, @DurationMs, @ReleaseId)
             """,
             entry with { At = entry.At.ToUniversalTime() }, cancellationToken: ct));
     }
@@ -57,8 +58,9 @@ public sealed class AuditStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<AuditRow>(new CommandDefinition(
             $"""
-            SELECT id, at, actor, method, route, path, app_id, status_code, summary, remote_ip, duration_ms
-            FROM audit_log WHERE {sql} ORDER BY id DESC LIMIT @take
+            SELECT l.id, l.at, l.actor, l.method, l.route, l.path, l.app_id, l.status_code, l.summary, l.remote_ip, l.duration_ms,
+                   l.release_id, (SELECT r.status FROM releases r WHERE r.id = l.release_id) AS release_status
+            FROM (SELECT * FROM audit_log WHERE {sql} ORDER BY id DESC LIMIT @take) l ORDER BY l.id DESC
             """,
             parameters, cancellationToken: ct))).AsList();
         var more = rows.Count > limit;
@@ -78,8 +80,11 @@ public sealed class AuditStore(NpgsqlDataSource db)
         public string? Summary { get; init; }
         public string? RemoteIp { get; init; }
         public int DurationMs { get; init; }
+        public Guid? ReleaseId { get; init; }
+        public string? ReleaseStatus { get; init; }
 
         public AuditEntryResponse ToResponse() => new(
-            Id, new DateTimeOffset(DateTime.SpecifyKind(At, DateTimeKind.Utc)), Actor, Method, Route, Path, AppId, StatusCode, Summary, RemoteIp, DurationMs);
+            Id, new DateTimeOffset(DateTime.SpecifyKind(At, DateTimeKind.Utc)), Actor, Method, Route, Path, AppId, StatusCode, Summary, RemoteIp, DurationMs,
+            ReleaseId, ReleaseStatus);
     }
 }

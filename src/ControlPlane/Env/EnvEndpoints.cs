@@ -31,11 +31,11 @@ public static class EnvEndpoints
         if (errors.Any)
             return ProblemTypes.Validation(errors.ToDictionary());
 
-        var generation = await store.SetAsync(id, request.Vars, ct);
-        if (generation is null)
+        var changed = await store.SetAsync(id, request.Vars, ct);
+        if (changed is not { } result)
             return ProblemTypes.NotFound("The app");
         var status = $"/api/apps/{id}";
-        return TypedResults.Accepted(status, new AcceptedResponse(id, generation.Value, status));
+        return TypedResults.Accepted(status, new AcceptedResponse(id, result.Generation, status, result.Release?.ToResponse()));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<EnvVarResponse>>, ProblemHttpResult>> List(Guid id, AppsStore apps, EnvStore store, CancellationToken ct)
@@ -64,10 +64,10 @@ public static class EnvEndpoints
 
     private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Remove(Guid id, string key, EnvStore store, CancellationToken ct)
     {
-        var generation = await store.SetAsync(id, new Dictionary<string, string?> { [key] = null }, ct);
-        if (generation is null)
+        var changed = await store.SetAsync(id, new Dictionary<string, string?> { [key] = null }, ct);
+        if (changed is not { } result)
             return ProblemTypes.NotFound("The app");
         var status = $"/api/apps/{id}";
-        return TypedResults.Accepted(status, new AcceptedResponse(id, generation.Value, status));
+        return TypedResults.Accepted(status, new AcceptedResponse(id, result.Generation, status, result.Release?.ToResponse()));
     }
 }

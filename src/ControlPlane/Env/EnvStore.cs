@@ -16,8 +16,11 @@ public sealed record EnvVarRow
 /// <summary>Env vars are sealed before they reach Postgres; only a single explicitly requested value is ever opened here.</summary>
 public sealed class EnvStore(NpgsqlDataSource db, SecretBox secrets, TimeProvider time)
 {
-    /// <summary>Upserts (value) or removes (null) each variable in one transaction. Null generation when the app is unknown.</summary>
-    public async Task<long?> SetAsync(Guid appId, IReadOnlyDictionary<string, string?> vars, CancellationToken ct)
+    /// <summary>
+    /// Upserts (value) or removes (null) each variable in one transaction. Returns the new generation and the release that
+    /// rolls the change out (none before the first deploy); null when the app is unknown.
+    /// </summary>
+    public async Task<(long Generation, Releases.ReleaseRow? Release)?> SetAsync(Guid appId, IReadOnlyDictionary<string, string?> vars, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -46,7 +49,7 @@ public sealed class EnvStore(NpgsqlDataSource db, SecretBox secrets, TimeProvide
         if (generation is null)
             return null;
         await tx.CommitAsync(ct);
-        return generation;
+        return (generation.Value, release?.Release);
     }
 
     public async Task<IReadOnlyList<EnvVarRow>> ListAsync(Guid appId, CancellationToken ct)

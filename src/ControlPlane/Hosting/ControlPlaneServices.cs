@@ -42,15 +42,17 @@ public static class ControlPlaneServices
 
         services.AddSingleton<AppsStore>();
         services.AddSingleton<AppResponses>();
+        services.AddSingleton<AppReleaseSummaries>();
         services.AddSingleton<ReleasesStore>();
+        services.AddSingleton<ReleaseProgressStreamer>();
         services.AddSingleton<EnvStore>();
         services.AddSingleton<DomainsStore>();
         services.AddSingleton<ServedHostnames>();
         services.AddSingleton<LogsStore>();
         services.AddSingleton<LogSettingsStore>();
         services.AddSingleton<LogStreamer>();
-        services.AddSingleton<LogNotifications>();
-        services.AddHostedService(sp => sp.GetRequiredService<LogNotifications>());
+        services.AddSingleton<LiveNotifications>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveNotifications>());
         services.AddSingleton<AuditStore>();
         services.AddSingleton<HealthStore>();
         services.AddSingleton(sp => new SupervisorStates(Path.Combine(

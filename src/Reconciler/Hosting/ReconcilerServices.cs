@@ -58,6 +58,7 @@ public static class ReconcilerServices
             sp.GetRequiredService<IOptions<Builds.BuildOptions>>().Value, sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.Instance));
         services.AddSingleton(sp => new Builds.BuildHost(sp.GetRequiredService<Builds.BuildSandbox>(),
             sp.GetRequiredService<IOptions<Builds.BuildOptions>>().Value, sp.GetRequiredService<ILogger<Builds.BuildHost>>()));
+        services.AddSingleton<Builds.BuildLogPublisher>();
         services.AddSingleton<Builds.SourceBuilder>();
         services.AddSingleton<Builds.BuildQueue>();
         services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
@@ -65,6 +66,7 @@ public static class ReconcilerServices
         services.AddSingleton<StatusWriter>();
         services.AddSingleton<RetryStatus>();
         services.AddSingleton<ContainerLifecycle>();
+        services.AddSingleton<ReleaseStageWriter>();
         services.AddSingleton<Events.EventJournal>();
         services.AddSingleton<LogSink>();
         services.AddSingleton(LogBufferLimits.Default);

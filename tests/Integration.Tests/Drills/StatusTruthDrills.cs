@@ -24,9 +24,10 @@ public sealed class StatusTruthDrills : PlatformTest
             var status = await Api.GetAppAsync(app.Id);
             var events = await Api.GetAsync<IReadOnlyList<AppEventResponse>>($"/api/apps/{app.Id}/events");
 
-            release.FailureReason.Should().Be("killed: out of memory (limit 64 MiB)");
-            status!.LastError.Should().Contain("killed: out of memory (limit 64 MiB)");
-            events.Should().Contain(e => e.Action == "FailRelease" && e.Reason.Contains("out of memory"));
+            release.FailureReason.Should().Be("killed: out of memory (limit 64 MB)", "the limit as the API sets it (memoryMb), not exit code 137");
+            status!.LastError.Should().Contain("killed: out of memory (limit 64 MB)");
+            status.LastFailedRelease!.Release.FailureReason.Should().Be("killed: out of memory (limit 64 MB)");
+            events.Should().Contain(e => e.Action == "FailRelease" && e.Outcome == "failed" && e.Error!.Contains("out of memory"));
             await SandboxApps.RunningContainerAsync(Platform, Api, neighbour.Id);
             (await Api.GetThroughProxyAsync(neighbour.GeneratedHostname)).Status.Should().Be(HttpStatusCode.OK);
         }

@@ -91,6 +91,8 @@ public sealed class ReleaseTests : PlatformTest
         releases[0].Reason.Should().Be(ReleaseReasons.EnvChange);
         releases[0].EnvKeys.Should().Equal("EXTRA", "GREETING");
         releases[0].ImageDigest.Should().Be(first.ImageDigest);
+        releases[0].Image.Should().Be(Platform.HelloImage, "an env change names the image it runs, not only its digest");
+        (await Api.GetAppAsync(app.Id))!.Image.Should().Be(Platform.HelloImage);
 
         var rollback = await Api.Http.PostAsJsonAsync($"/api/apps/{app.Id}/rollback", new RollbackRequest());
         rollback.StatusCode.Should().Be(HttpStatusCode.Accepted);
@@ -102,6 +104,7 @@ public sealed class ReleaseTests : PlatformTest
         rolledBack.Reason.Should().Be(ReleaseReasons.Rollback);
         rolledBack.SourceReleaseId.Should().Be(first.Id);
         rolledBack.ImageDigest.Should().Be(first.ImageDigest);
+        rolledBack.Image.Should().Be(Platform.HelloImage, "a rollback names the image it runs, not only its digest");
         rolledBack.EnvKeys.Should().Equal("GREETING");
         (await Api.GetAsync<IReadOnlyList<EnvVarResponse>>($"/api/apps/{app.Id}/env")).Select(e => e.Key).Should().Equal("GREETING");
     }

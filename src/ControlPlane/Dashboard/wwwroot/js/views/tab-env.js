@@ -5,6 +5,7 @@ import { timeAgo } from '../format.js';
 import { field, formError, submitting } from '../components/forms.js';
 import { formDialog, confirmDialog } from '../components/dialogs.js';
 import { toast } from '../components/toast.js';
+import { followRelease } from '../components/release-follow.js';
 
 const MASK = '••••••••';
 
@@ -21,8 +22,9 @@ export async function mount(panel, ctx) {
     h('p', { class: 'muted' }, 'Values are encrypted at rest and masked here. Every change makes a new release and rolls it out.')), form, list);
 
   const set = async (key, value) => {
+    let result;
     try {
-      await api.post(appPath(ctx.appId, '/env'), { vars: { [key]: value } });
+      result = await api.post(appPath(ctx.appId, '/env'), { vars: { [key]: value } });
     } catch (error) {
       // Field errors come back as "vars.KEY"; show them on the form's own fields.
       const errors = {};
@@ -30,7 +32,13 @@ export async function mount(panel, ctx) {
       error.errors = errors;
       throw error;
     }
-    toast(value === null ? `${key} removed: rolling out a new release.` : `${key} saved: rolling out a new release.`, 'busy');
+    const what = value === null ? `Removing ${key}` : `Setting ${key}`;
+    if (result?.release) {
+      followRelease(ctx.appId, result.release, what);
+      ctx.showProgress(result.release);
+    } else {
+      toast(`${key} ${value === null ? 'removed' : 'saved'}: the app was never deployed, so it applies from the first deploy.`, 'ok');
+    }
     ctx.refresh();
   };
 
