@@ -1,6 +1,10 @@
 namespace PersonalCloud.Contracts.Api;
 
-/// <summary>One recorded API call. <see cref="Summary"/> names what changed (keys, hostnames, images), never a secret value.</summary>
+/// <summary>
+/// One recorded API call, or (<see cref="Count"/> &gt; 1) several rejected calls without a token or session from one
+/// address to one route with one status, from <see cref="At"/> to <see cref="LastAt"/>. <see cref="Summary"/> names
+/// what changed (keys, hostnames, images), never a secret value.
+/// </summary>
 public sealed record AuditEntryResponse(
     long Id,
     DateTimeOffset At,
@@ -12,4 +16,6 @@ public sealed record AuditEntryResponse(
     int StatusCode,
     string? Summary,
     string? RemoteIp,
-    int DurationMs);
+    int DurationMs,
+    int Count = 1,
+    DateTimeOffset? LastAt = null);

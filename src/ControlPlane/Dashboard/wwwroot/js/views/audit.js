@@ -38,7 +38,7 @@ export function showAudit({ outlet, signal }) {
         h('td', { 'data-label': 'When' }, timeAgo(e.at)),
         h('th', { scope: 'row', 'data-label': 'Call' }, h('code', null, `${e.method} ${e.path}`)),
         h('td', { 'data-label': 'Result' }, badge(e.statusCode < 400 ? 'succeeded' : 'failed', `HTTP ${e.statusCode}`),
-          h('span', { class: 'cell-note' }, `HTTP ${e.statusCode}`)),
+          h('span', { class: 'cell-note' }, e.count > 1 ? `HTTP ${e.statusCode}, ${e.count} calls until ${timeAgo(e.lastAt)}` : `HTTP ${e.statusCode}`)),
         h('td', { 'data-label': 'What changed', class: 'wrap' }, e.summary ?? h('span', { class: 'muted' }, '—')),
         h('td', { 'data-label': 'Who' }, e.actor, e.remoteIp ? h('span', { class: 'cell-note mono' }, e.remoteIp) : null),
         h('td', { 'data-label': 'App' }, e.appId ? h('a', { href: `/apps/${e.appId}`, class: 'mono nowrap' }, shortId(e.appId)) : '—'),
