@@ -21,6 +21,8 @@ public static class CaddySocket
             throw new InvalidOperationException($"PCLOUD_DASHBOARD_SOCKET is longer than a unix socket path may be ({Contracts.Hosting.DashboardSocket.MaxPathLength} bytes): {socketPath}");
         const UnixFileMode rootOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         var directory = Path.GetDirectoryName(Path.GetFullPath(socketPath))!;
+        // Only the socket's own directory is root-only: its parents (the data directory's run/) keep their modes.
+        Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
         Directory.CreateDirectory(directory, rootOnly);
         File.SetUnixFileMode(directory, rootOnly);
         RemoveStale(socketPath);
