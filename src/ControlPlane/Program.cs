@@ -13,7 +13,7 @@ using PersonalCloud.ControlPlane.Releases;
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");
 builder.Services.AddControlPlane(builder.Configuration);
-builder.ListenForCaddy(PersonalCloud.Contracts.Hosting.DashboardSocket.PathFor(builder.Configuration["DASHBOARD_SOCKET"], builder.Configuration["DATA_DIR"] ?? new ControlPlaneOptions().DataDir));
+builder.ListenForCaddy((builder.Configuration.Get<ControlPlaneOptions>() ?? new()).DashboardSocketPath);
 
 var app = builder.Build();
 try
