@@ -12,12 +12,16 @@ using PersonalCloud.ControlPlane.Domains;
 using PersonalCloud.ControlPlane.Env;
 using PersonalCloud.ControlPlane.Health;
 using PersonalCloud.ControlPlane.Logs;
+using PersonalCloud.ControlPlane.Problems;
 using PersonalCloud.ControlPlane.Releases;
 
 namespace PersonalCloud.ControlPlane.Hosting;
 
 public static class ControlPlaneServices
 {
+    /// <summary>The ControlPlane's connections in pg_stat_activity.</summary>
+    public const string ApplicationName = "pcloud-controlplane";
+
     public static IServiceCollection AddControlPlane(this IServiceCollection services, IConfiguration configuration)
     {
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -27,7 +31,11 @@ public static class ControlPlaneServices
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
-            return new NpgsqlDataSourceBuilder(DatabaseConnectionString.Normalize(options.DatabaseUrl)).Build();
+            var builder = new NpgsqlDataSourceBuilder(DatabaseConnectionString.Normalize(options.DatabaseUrl));
+            // Bounded, so no burst of requests takes Postgres's connections from the Reconciler and route-dns; named for pg_stat_activity.
+            builder.ConnectionStringBuilder.MaxPoolSize = options.DatabasePoolSize;
+            builder.ConnectionStringBuilder.ApplicationName = ApplicationName;
+            return builder.Build();
         });
         services.AddSingleton(sp =>
         {
@@ -54,6 +62,8 @@ public static class ControlPlaneServices
         services.AddSingleton<LiveNotifications>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveNotifications>());
         services.AddSingleton<AuditStore>();
+        services.AddSingleton<AnonymousAuditWindow>();
+        services.AddHostedService<AuditMaintenance>();
         services.AddSingleton<HealthStore>();
         services.AddSingleton(sp => new SupervisorStates(Path.Combine(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ControlPlaneOptions>>().Value.DataDir, "run", "supervise")));
@@ -64,10 +74,15 @@ public static class ControlPlaneServices
             var options = sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
             return DashboardPassword.Load(options.DashboardPassword, options.DashboardPasswordFile);
         });
-        services.AddOwnerAuthentication((configuration.Get<ControlPlaneOptions>() ?? new()).DataProtectionKeysDir);
+        var startOptions = configuration.Get<ControlPlaneOptions>() ?? new();
+        services.AddOwnerAuthentication(startOptions.DataProtectionKeysDir);
+        services.AddRateLimits(startOptions.AnonymousRequestsPerMinute);
         services.AddDashboard();
         services.AddAuthorization();
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDetailsCustomization.Apply);
+        services.AddExceptionHandler<FailureProblems>();
+        // Its "Request starting/finished" lines print the whole URL, query string (and any token in it) included: RequestLog replaces them.
+        services.AddLogging(logging => logging.AddFilter(RequestLog.AspNetRequestLines, LogLevel.Warning));
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
         return services;

@@ -5,7 +5,7 @@ namespace PersonalCloud.ControlPlane.Problems;
 /// <summary>RFC 9457 problem details with a stable <c>type</c> per kind of error.</summary>
 public static class ProblemTypes
 {
-    private const string Base = "https://personalcloud.dev/problems/";
+    public const string Base = "https://personalcloud.dev/problems/";
 
     public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request is not valid.", type: Base + "validation");
@@ -32,6 +32,35 @@ public static class ProblemTypes
     public static ProblemHttpResult TooManyAttempts() =>
         TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many login attempts; try again in a minute.", type: Base + "too-many-requests");
 
+    public static ProblemHttpResult TooManyAnonymousRequests() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests without a token or session from this address; try again later.",
+            detail: "Wait the seconds Retry-After names, or sign in: the owner's calls are not limited.", type: Base + "too-many-requests");
+
+    public static ProblemHttpResult HttpsRequired() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sign in over HTTPS.",
+            detail: "The password is accepted only over HTTPS (or from this machine on loopback): open the dashboard at its https:// address.", type: Base + "https-required");
+
+    /// <summary>The type of a 415; the body is written by the status-code pages (see <see cref="ProblemDetailsCustomization"/>).</summary>
+    public const string UnsupportedMediaTypeType = Base + "unsupported-media-type";
+
+    /// <summary>The types of a 413 and a 503, written by the exception handler (see <see cref="FailureProblems"/>).</summary>
+    public const string TooLargeType = Base + "too-large";
+
+    public const string DatabaseUnavailableType = Base + "database-unavailable";
+
+    public const string TooLargeDetail = "Send a smaller body: a build context leaves out what the image does not need (.dockerignore).";
+
+    public static string TooLargeTitle(long? maxBytes) => maxBytes is { } max
+        ? $"The request body is larger than this endpoint takes ({FormatBytes(max)})."
+        : "The request body is larger than this endpoint takes.";
+
+    public const string DatabaseUnavailableTitle = "The database (Postgres) does not answer; nothing can be read or changed until it is back.";
+
+    public const string DatabaseUnavailableDetail =
+        "Try again in a few seconds. GET /healthz shows each component's state; the supervisor restarts the embedded Postgres (logs/postgres.log).";
+
     public static ProblemHttpResult SecretUnreadable(string key) =>
         TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: $"The value of '{key}' cannot be decrypted with the loaded master key.", type: Base + "secret-unreadable");
+
+    private static string FormatBytes(long bytes) => bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MB" : $"{bytes} bytes";
 }

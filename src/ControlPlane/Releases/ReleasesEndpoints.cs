@@ -15,8 +15,10 @@ public static class ReleasesEndpoints
     {
         var app = api.MapGroup("/apps/{id:guid}").WithTags("Releases");
         // The body is read by hand (JSON or a raw tar.gz): Accepts metadata would make routing answer 415 to a bodiless redeploy.
+        // The server's default body limit (about 28.6 MiB) is below a build context's: this endpoint takes up to 64 MiB, then 413.
         app.MapPost("/deploy", Deploy)
-            .WithDescription("JSON {image} or {git:{url,ref}}; or a tar.gz build context with a Dockerfile as the raw body (application/gzip); no body redeploys the current image.");
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(SourceArchive.MaxBytes))
+            .WithDescription("JSON {image} or {git:{url,ref}}; or a tar.gz build context with a Dockerfile as the raw body (application/gzip, at most 64 MB: else 413); no body redeploys the current image.");
         app.MapPost("/restart", Restart);
         app.MapPost("/rollback", Rollback);
         app.MapGet("/releases", List);

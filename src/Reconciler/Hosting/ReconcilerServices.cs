@@ -34,16 +34,11 @@ public static class ReconcilerServices
         services.AddSingleton<IContainerRuntime>(sp => new DockerContainerRuntime(
             sp.GetRequiredService<ILogger<DockerContainerRuntime>>(), sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.Instance));
         services.AddSingleton<ICaddyAdmin>(sp => new CaddyAdminClient(sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.CaddyAdminEndpoint));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.ProxySettings());
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-            return new ProxySettings(options.HttpPort, options.HttpsPort, options.InternalTls, options.DnsPort,
-                options.FallbackPort, options.FallbackPort + 1, $"http://127.0.0.1:{options.ApiPort}/internal/tls/ask");
-        });
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-            return Contracts.Routing.RouteAnswerSettings.Create(options.FallbackPort, options.DashboardHost, options.ApiPort);
+            return Contracts.Routing.RouteAnswerSettings.Create(options.FallbackPort, options.DashboardHost);
         });
         services.AddSingleton<RouteTable>();
         services.AddSingleton<ICaddyConfigRecord, CaddyConfigRecord>();

@@ -2,20 +2,20 @@
 import { h, patch } from '../dom.js';
 import { api } from '../api.js';
 import { badge, timeAgo, duration, shortId } from '../format.js';
+import { poll } from '../components/poll.js';
 
 const OUTCOMES = { active: 'live', superseded: 'went live, since replaced', failed: 'failed', cancelled: 'cancelled', pending: 'rolling out', building: 'building' };
 
 /** A 202 only says the change was accepted; the release it made says how it went. */
 function result(e) {
   const status = e.statusCode === 202 ? 'accepted' : e.statusCode < 400 ? 'succeeded' : 'failed';
-  return [badge(status, `HTTP ${e.statusCode}`), h('span', { class: 'cell-note' }, `HTTP ${e.statusCode}`),
+  return [badge(status, `HTTP ${e.statusCode}`),
+    h('span', { class: 'cell-note' }, e.count > 1 ? `HTTP ${e.statusCode}, ${e.count} calls until ${timeAgo(e.lastAt)}` : `HTTP ${e.statusCode}`),
     e.releaseId && e.appId
       ? h('a', { href: `/apps/${e.appId}/releases`, class: 'cell-note release-outcome', 'data-release-status': e.releaseStatus ?? 'deleted' },
         `release ${shortId(e.releaseId)}: ${e.releaseStatus ? OUTCOMES[e.releaseStatus] ?? e.releaseStatus : 'gone with its app'}`)
       : null];
 }
-import { poll } from '../components/poll.js';
-
 const PAGE = 100;
 
 export function showAudit({ outlet, signal }) {

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace PersonalCloud.ControlPlane.Problems;
+
+/// <summary>
+/// Answers what escaped a handler with problem details of a stable type: 503 naming the database while Postgres does
+/// not answer (with Retry-After), 413 for a body over the endpoint's limit, other bad requests with their status.
+/// Anything else is left to the default 500.
+/// </summary>
+public sealed class FailureProblems(IProblemDetailsService problems) : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var status = FailureStatus.Of(exception, clientGone: false);
+        var problem = status switch
+        {
+            StatusCodes.Status503ServiceUnavailable => new ProblemDetails
+            {
+                Status = status, Type = ProblemTypes.DatabaseUnavailableType,
+                Title = ProblemTypes.DatabaseUnavailableTitle, Detail = ProblemTypes.DatabaseUnavailableDetail,
+            },
+            StatusCodes.Status413PayloadTooLarge => new ProblemDetails
+            {
+                Status = status, Type = ProblemTypes.TooLargeType,
+                Title = ProblemTypes.TooLargeTitle(http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize),
+                Detail = ProblemTypes.TooLargeDetail,
+            },
+            >= 400 and < 500 => new ProblemDetails { Status = status, Title = exception.Message },
+            _ => null,
+        };
+        if (problem is null)
+            return false;
+
+        http.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+}
