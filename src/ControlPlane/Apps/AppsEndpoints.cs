@@ -69,7 +69,7 @@ public static class AppsEndpoints
             case CreateAppOutcome.NameTaken:
                 return ProblemTypes.Conflict("The app name is taken.", $"An app named '{app.Name}' already exists.");
             case CreateAppOutcome.HostnameTaken:
-                return ProblemTypes.Conflict("The hostname is taken.", $"'{app.GeneratedHostname}' is a custom domain of another app.");
+                return ProblemTypes.HostnameTaken(app.GeneratedHostname, "Choose another app name, or remove that domain from the other app first.");
         }
 
         if (request.Image is not null)

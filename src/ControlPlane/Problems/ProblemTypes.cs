@@ -19,6 +19,11 @@ public static class ProblemTypes
     public static ProblemHttpResult Conflict(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail, type: Base + "conflict");
 
+    /// <summary>Another app holds the hostname (its generated hostname or one of its domains); which one is not said.</summary>
+    public static ProblemHttpResult HostnameTaken(string hostname, string whatToDo) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The hostname is taken.",
+            detail: $"'{hostname}' already belongs to another app (as its generated hostname or one of its custom domains). {whatToDo}", type: Base + "hostname-taken");
+
     public static ProblemHttpResult Unauthorized() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "A valid bearer token or dashboard session is required.", type: Base + "unauthorized");
 
