@@ -48,10 +48,13 @@ public sealed partial class AuditMiddleware(RequestDelegate next, AuditStore sto
         {
             await next(http);
         }
-        catch (Exception) when (!http.Response.HasStarted)
+        catch (Exception e) when (!http.Response.HasStarted)
         {
-            // 499: the client went away (nginx's convention); 500: the handler failed. The exception travels on.
-            failedStatus = http.RequestAborted.IsCancellationRequested ? 499 : StatusCodes.Status500InternalServerError;
+            // 499: the client went away (nginx's convention); a request the binder refused keeps its status (400); 500: the
+            // handler failed. The exception travels on.
+            failedStatus = http.RequestAborted.IsCancellationRequested ? 499
+                : e is BadHttpRequestException bad ? bad.StatusCode
+                : StatusCodes.Status500InternalServerError;
             throw;
         }
         finally

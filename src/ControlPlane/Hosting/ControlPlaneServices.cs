@@ -42,6 +42,8 @@ public static class ControlPlaneServices
 
         services.AddSingleton<AppsStore>();
         services.AddSingleton<AppResponses>();
+        services.AddSingleton<HostCapacityStore>();
+        services.AddSingleton<AppLimitsRules>();
         services.AddSingleton<ReleasesStore>();
         services.AddSingleton<EnvStore>();
         services.AddSingleton<DomainsStore>();
@@ -66,8 +68,15 @@ public static class ControlPlaneServices
         services.AddDashboard();
         services.AddAuthorization();
         services.AddProblemDetails();
+        services.AddExceptionHandler<Problems.RequestBodyProblems>();
+        // A body the endpoints cannot bind throws, so RequestBodyProblems can say why (a duplicate key, a wrong type).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            json.SerializerOptions.AllowDuplicateProperties = false;
+        });
         return services;
     }
 

@@ -87,6 +87,7 @@ public static class ReconcilerServices
         services.AddSingleton<Heartbeats.IComponentCheck, Heartbeats.ReconcilerCheck>();
         services.AddSingleton<Heartbeats.IComponentCheck, Heartbeats.CaddyCheck>();
         services.AddHostedService<Heartbeats.HeartbeatWriter>();
+        services.AddHostedService<Capacity.HostCapacityPublisher>();
         // Before the reconcile workers: the build workers are listening before the first pass asks for a build.
         services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildQueue>());
         services.AddHostedService<ReconcileWorker>();
