@@ -79,6 +79,8 @@ public static class ReconcilerServices
         services.AddSingleton<PeriodicResync>();
         services.AddHostedService(sp => sp.GetRequiredService<PeriodicResync>());
         services.AddHostedService<DesiredStateListener>();
+        services.AddSingleton<DyingContainers>();
+        services.AddSingleton<DeadUpstreams>();
         services.AddHostedService<ContainerEventsWatcher>();
         services.AddHostedService<RoutingSync>();
         services.AddSingleton<RouteDnsProbe>();
