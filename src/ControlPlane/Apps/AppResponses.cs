@@ -37,6 +37,12 @@ public sealed class AppResponses(Microsoft.Extensions.Options.IOptions<ControlPl
 
     public string GeneratedHostname(string appName) => $"{appName}.{options.Value.BaseDomain}";
 
+    /// <summary>The dashboard's hostname is the platform's: an app whose generated hostname it would be is refused, as reserved.</summary>
+    public string? DashboardClash(string appName) =>
+        GeneratedHostname(appName) == options.Value.DashboardHost
+            ? $"'{appName}' is reserved: {options.Value.DashboardHost} is the platform's dashboard (PCLOUD_DASHBOARD_HOSTNAME)."
+            : null;
+
     private string Url(string hostname)
     {
         var port = options.Value.HttpPort;

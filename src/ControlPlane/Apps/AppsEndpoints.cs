@@ -21,16 +21,14 @@ public static class AppsEndpoints
     }
 
     private static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateAppRequest request, AppsStore store, ReleasesStore releases, AppReleaseSummaries summaries, AppResponses responses, TimeProvider time,
-        CancellationToken ct)
+        CreateAppRequest request, AppsStore store, ReleasesStore releases, AppReleaseSummaries summaries, AppResponses responses,
+        AppLimitsRules limits, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors()
-            .Check("name", ValidationRules.AppName(request.Name))
+            .Check("name", ValidationRules.AppName(request.Name) ?? responses.DashboardClash(request.Name!))
             .Check("image", request.Image is null ? null : ValidationRules.Image(request.Image))
-            .Check("port", ValidationRules.Port(request.Port))
-            .Check("limits.memoryMb", ValidationRules.MemoryMb(request.Limits?.MemoryMb))
-            .Check("limits.cpus", ValidationRules.Cpus(request.Limits?.Cpus))
-            .Check("limits.pids", ValidationRules.Pids(request.Limits?.Pids))
+            .Check("port", ValidationRules.Port(request.Port));
+        errors = (await limits.CheckAsync(errors, request.Limits, ct))
             .Check("securityProfile", request.SecurityProfile is null || SecurityProfiles.IsKnown(request.SecurityProfile) ? null : "A security profile is 'default' or 'strict'.")
             .Check("healthCheck.path", ValidationRules.HealthPath(request.HealthCheck?.Path))
             .Check("healthCheck.intervalSeconds", ValidationRules.HealthInterval(request.HealthCheck?.IntervalSeconds))
@@ -70,7 +68,7 @@ public static class AppsEndpoints
             case CreateAppOutcome.NameTaken:
                 return ProblemTypes.Conflict("The app name is taken.", $"An app named '{app.Name}' already exists.");
             case CreateAppOutcome.HostnameTaken:
-                return ProblemTypes.Conflict("The hostname is taken.", $"'{app.GeneratedHostname}' is a custom domain of another app.");
+                return ProblemTypes.HostnameTaken(app.GeneratedHostname, "Choose another app name, or remove that domain from the other app first.");
         }
 
         if (request.Image is not null)

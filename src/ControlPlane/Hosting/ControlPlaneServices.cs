@@ -51,6 +51,8 @@ public static class ControlPlaneServices
         services.AddSingleton<AppsStore>();
         services.AddSingleton<AppResponses>();
         services.AddSingleton<AppReleaseSummaries>();
+        services.AddSingleton<HostCapacityStore>();
+        services.AddSingleton<AppLimitsRules>();
         services.AddSingleton<ReleasesStore>();
         services.AddSingleton<ReleaseProgressStreamer>();
         services.AddSingleton<EnvStore>();
@@ -81,10 +83,16 @@ public static class ControlPlaneServices
         services.AddAuthorization();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDetailsCustomization.Apply);
         services.AddExceptionHandler<FailureProblems>();
+        // A body the endpoints cannot bind throws, so FailureProblems can say why (a duplicate key, a wrong type).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // Its "Request starting/finished" lines print the whole URL, query string (and any token in it) included: RequestLog replaces them.
         services.AddLogging(logging => logging.AddFilter(RequestLog.AspNetRequestLines, LogLevel.Warning));
         services.AddOpenApi();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            json.SerializerOptions.AllowDuplicateProperties = false;
+        });
         return services;
     }
 

@@ -26,9 +26,12 @@ public sealed partial class AppReconciler(
     EventJournal journal,
     ContainerLifecycle lifecycle,
     ReleaseStageWriter stages,
+    DyingContainers dying,
     TimeProvider time,
     ILogger<AppReconciler> logger)
 {
+    private static readonly TimeSpan DyingRecheck = TimeSpan.FromMilliseconds(100);
+
     public async Task<ReconcileResult> ReconcileAsync(Guid appId, CancellationToken ct)
     {
         // The reads do not depend on each other: they run together, and any failure fails the pass (never "empty").
@@ -37,6 +40,10 @@ public sealed partial class AppReconciler(
         var route = routes.GetAsync(appId, ct);
         var wanted = ReadDesiredAsync(appId, ct);
         await Task.WhenAll(containers, networks, route, wanted);
+        // A container the engine reported dead but still lists running (its clean-up comes first): look again shortly
+        // rather than plan on it; its address already left the route (DeadUpstreams).
+        if (dying.AnyStillListedRunning(await containers))
+            return new ReconcileResult.RequeueAfter(DyingRecheck);
         var (desired, spec, imageError, building) = await wanted;
 
         using var scope = logger.BeginScope(new Dictionary<string, object?>

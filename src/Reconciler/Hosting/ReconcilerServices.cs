@@ -76,6 +76,8 @@ public static class ReconcilerServices
         services.AddSingleton<PeriodicResync>();
         services.AddHostedService(sp => sp.GetRequiredService<PeriodicResync>());
         services.AddHostedService<DesiredStateListener>();
+        services.AddSingleton<DyingContainers>();
+        services.AddSingleton<DeadUpstreams>();
         services.AddHostedService<ContainerEventsWatcher>();
         services.AddHostedService<RoutingSync>();
         services.AddSingleton<RouteDnsProbe>();
@@ -84,6 +86,7 @@ public static class ReconcilerServices
         services.AddSingleton<Heartbeats.IComponentCheck, Heartbeats.ReconcilerCheck>();
         services.AddSingleton<Heartbeats.IComponentCheck, Heartbeats.CaddyCheck>();
         services.AddHostedService<Heartbeats.HeartbeatWriter>();
+        services.AddHostedService<Capacity.HostCapacityPublisher>();
         // Before the reconcile workers: the build workers are listening before the first pass asks for a build.
         services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildQueue>());
         services.AddHostedService<ReconcileWorker>();

@@ -116,14 +116,17 @@ internal static class RolloutPlanner
             Crash: new CrashUpdate(crashes, exitCode, input.Now, notBefore, reason), Restarted: true, CancelReleasesBefore: release.Id);
     }
 
-    /// <summary>With nothing serving, the hostnames answer 503 rather than proxying to a dead address.</summary>
+    /// <summary>
+    /// With nothing serving, the hostnames answer 503 rather than proxying to a dead address: before any removal (whose
+    /// log catch-up and stop take time), right after the network.
+    /// </summary>
     private static void EnsureUnavailableRoute(DesiredApp desired, ObservedApp observed, IReadOnlyList<ObservedContainer> serving, List<ReconcileAction> actions)
     {
         if (serving.Count > 0)
             return;
         var empty = AppPlanner.RouteFor(desired, []);
         if (!AppPlanner.SameRoute(observed.Route?.Route, empty))
-            actions.Add(new RouteTraffic(empty, "nothing healthy to serve: answer 503"));
+            actions.Insert(actions.TakeWhile(a => a is EnsureNetwork).Count(), new RouteTraffic(empty, "nothing healthy to serve: answer 503"));
     }
 
     private static TimeSpan? Min(TimeSpan a, TimeSpan? b) => b is { } other && other < a ? other : a;

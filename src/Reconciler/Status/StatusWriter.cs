@@ -23,6 +23,21 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// The container that served died (its address just left the route) and nothing else serves: the status says so at
+    /// once, before the pass that counts the crash and restarts it (which may wait for a free worker) writes its own.
+    /// </summary>
+    public async Task ServingContainerDiedAsync(Guid appId, int? exitCode, string lastError, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE apps SET status = @status, last_error = @lastError, last_exit_code = COALESCE(@exitCode, last_exit_code), status_updated_at = @now
+            WHERE id = @appId
+            """,
+            new { status = AppStatus.CrashLooping, lastError, exitCode, now = time.GetUtcNow(), appId }, cancellationToken: ct));
+    }
+
     public async Task WriteAsync(DesiredApp desired, ReconcilePlan plan, ContainerSpec? spec, CancellationToken ct)
     {
         var now = time.GetUtcNow();

@@ -17,12 +17,18 @@ public sealed class ExitReasonsTests
     [TestCase(1, "container exited with code 1")]
     [TestCase(0, "container exited with code 0 (the process ended; an app must keep running to serve)")]
     [TestCase(127, "container exited with code 127 (command not found)")]
-    [TestCase(137, "container exited with code 137 (killed by SIGKILL)")]
-    [TestCase(139, "container exited with code 139 (segmentation fault, SIGSEGV)")]
-    [TestCase(143, "container exited with code 143 (stopped by SIGTERM)")]
-    [TestCase(140, "container exited with code 140 (killed by signal 12)")]
-    public void ExitCode_SaysWhatItMeans(int code, string expected) =>
+    [TestCase(128, "container exited with code 128")]
+    [TestCase(137, "container killed by SIGKILL (exit code 137)")]
+    [TestCase(139, "container killed by SIGSEGV (exit code 139)")]
+    [TestCase(143, "container killed by SIGTERM (exit code 143)")]
+    [TestCase(158, "container killed by signal 30 (exit code 158)")]
+    [TestCase(255, "container exited with code 255")]
+    [TestCase(null, "container exited with an unknown code")]
+    public void ExitCode_SaysWhatItMeans(int? code, string expected)
+    {
+        ExitReasons.Exited(code).Should().Be(expected);
         ExitReasons.Describe(Container("c", "h", ContainerState.Exited, exitCode: code), Limits).Should().Be(expected);
+    }
 
     [Test]
     public void LastLogLine_IsQuoted_Trimmed() =>

@@ -114,21 +114,20 @@ function row(variable, ctx, set, reload) {
       title: `Edit ${key}`,
       description: 'Saving makes a new release with the new value.',
       fields: [field({ name: 'value', label: 'Value', multiline: true, value: current, spellcheck: false })],
-      onSubmit: async (form) => { await set(key, form.elements.value.value); return true; },
+      // The table is fresh before the dialog closes: a click right after it (Reveal) reaches the new row, not one about to be replaced.
+      onSubmit: async (form) => { await set(key, form.elements.value.value); await reload(); return true; },
     });
-    if (saved) await reload();
-    edit.isConnected ? edit.focus() : null;
+    if (!saved) edit.focus();
   });
   const remove = h('button', { type: 'button', class: 'button button-small button-danger-quiet', 'aria-label': `Remove ${key}` }, 'Remove');
   remove.addEventListener('click', async () => {
-    const done = await confirmDialog({
+    await confirmDialog({
       title: `Remove ${key}?`,
       message: 'The app is rolled out again without it.',
       confirmLabel: 'Remove variable',
       danger: true,
-      onConfirm: () => set(key, null),
+      onConfirm: async () => { await set(key, null); await reload(); },
     });
-    if (done) await reload();
   });
   return h('tr', { 'data-key': key },
     h('th', { scope: 'row', 'data-label': 'Name' }, h('code', { class: 'env-key' }, key)),
