@@ -8,7 +8,8 @@ public sealed record CreateAppRequest(
     string? SecurityProfile = null,
     HealthCheckSettings? HealthCheck = null,
     RolloutSettings? Rollout = null,
-    bool? RunAsRoot = null);
+    bool? RunAsRoot = null,
+    IReadOnlyList<ProcessRequest>? Processes = null);
 
 public sealed record AppLimits(int? MemoryMb = null, double? Cpus = null, int? Pids = null);
 
