@@ -32,6 +32,9 @@ public static class ContainerLabels
     /// <summary>The replica's index within its process (0, 1, ...); absent: 0.</summary>
     public const string Replica = "io.personalcloud.replica";
 
+    /// <summary>On an image the platform built: the Procfile its build context held, as JSON (<see cref="Processes.Procfile.ToJson"/>).</summary>
+    public const string ImageProcfile = "io.personalcloud.procfile";
+
     /// <summary>Which platform instance owns it (PCLOUD_INSTANCE), so two platforms on one engine never touch each other's containers.</summary>
     public const string Instance = "io.personalcloud.instance";
 

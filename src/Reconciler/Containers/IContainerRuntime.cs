@@ -39,6 +39,12 @@ public interface IContainerRuntime
     /// <summary>One container by id or name as the engine sees it now (state, address); null when it is gone.</summary>
     Task<ObservedContainer?> InspectAsync(string containerIdOrName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="command"/> inside a running container (<c>docker exec</c>) and returns its exit code; null when it
+    /// did not finish within <paramref name="timeout"/> or the container is gone or stopped.
+    /// </summary>
+    Task<int?> ExecAsync(string containerId, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>Stops (SIGTERM, then SIGKILL after <paramref name="stopTimeout"/>) and removes; a missing container is success.</summary>
     Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken);
 

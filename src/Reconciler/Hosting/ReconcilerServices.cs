@@ -46,6 +46,8 @@ public static class ReconcilerServices
         services.AddSingleton<HttpProbe>();
         services.AddSingleton<HealthStreaks>();
         services.AddSingleton<HealthGate>();
+        services.AddSingleton<LivenessProbe>();
+        services.AddSingleton<ReplicaReadiness>();
         services.AddSingleton<Builds.BuildStore>();
         services.AddSingleton<Builds.GitCheckout>();
         services.AddOptions<Builds.BuildOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
@@ -70,6 +72,8 @@ public static class ReconcilerServices
         services.AddSingleton<LogShipper>();
         services.AddSingleton<LogRetention>();
         services.AddSingleton<LogSearchIndex>();
+        services.AddSingleton<ReleaseSpecs>();
+        services.AddSingleton<AppActions>();
         services.AddSingleton<AppReconciler>();
         services.AddSingleton<WorkQueue>();
 

@@ -18,13 +18,17 @@ public sealed class ContainerLifecycle(NpgsqlDataSource db, TimeProvider time)
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO app_containers (container_id, app_id, release_id, name, spec_hash, network, docker_run, created_at, started_at)
-            VALUES (@containerId, @AppId, @ReleaseId, @Name, @SpecHash, @NetworkName, @dockerRun, @now, @now)
+            INSERT INTO app_containers (container_id, app_id, release_id, name, spec_hash, network, docker_run, created_at, started_at, process, replica, kind)
+            VALUES (@containerId, @AppId, @ReleaseId, @Name, @SpecHash, @NetworkName, @dockerRun, @now, @now, @Process, @Replica, @Kind)
             ON CONFLICT (container_id) DO NOTHING;
             DELETE FROM app_containers WHERE app_id = @AppId AND container_id IN (
                 SELECT container_id FROM app_containers WHERE app_id = @AppId ORDER BY created_at DESC OFFSET @keep);
             """,
-            new { containerId, spec.AppId, spec.ReleaseId, spec.Name, spec.SpecHash, spec.NetworkName, dockerRun = DockerRunCommand.Render(spec), now, keep = KeepPerApp },
+            new
+            {
+                containerId, spec.AppId, spec.ReleaseId, spec.Name, spec.SpecHash, spec.NetworkName, dockerRun = DockerRunCommand.Render(spec), now, keep = KeepPerApp,
+                spec.Process, spec.Replica, spec.Kind,
+            },
             cancellationToken: ct));
     }
 
