@@ -8,6 +8,7 @@ using PersonalCloud.ControlPlane.Events;
 using PersonalCloud.ControlPlane.Health;
 using PersonalCloud.ControlPlane.Hosting;
 using PersonalCloud.ControlPlane.Logs;
+using PersonalCloud.ControlPlane.Processes;
 using PersonalCloud.ControlPlane.Releases;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -50,6 +51,8 @@ app.MapGroup("/api")
     .MapApps()
     .MapReleases()
     .MapEnv()
+    .MapProcesses()
+    .MapReleaseCommand()
     .MapDomains()
     .MapLogs()
     .MapAudit()

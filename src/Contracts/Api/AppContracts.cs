@@ -74,6 +74,7 @@ public sealed record RollbackRequest(Guid? ReleaseId = null);
 /// One release: <see cref="Image"/> is the image reference it runs (for a source build, the tag it was built as),
 /// <see cref="ImageDigest"/> the engine's image id once known; git builds name their URL (credentials masked), ref and
 /// commit. <see cref="Stage"/> is where it stands: the last stage reached, or <c>failed</c> / <c>cancelled</c>.
+/// <see cref="Processes"/> names the processes it runs; <see cref="ReleaseCommand"/> the command it runs once before them.
 /// </summary>
 public sealed record ReleaseResponse(
     Guid Id,
@@ -98,7 +99,9 @@ public sealed record ReleaseResponse(
     string? GitCommit = null,
     string Stage = "queued",
     string? FailedStage = null,
-    IReadOnlyList<ReleaseStageResponse>? Stages = null);
+    IReadOnlyList<ReleaseStageResponse>? Stages = null,
+    IReadOnlyList<string>? Processes = null,
+    string? ReleaseCommand = null);
 
 /// <summary>A stage a release reached (<c>queued</c>, <c>building</c>, <c>starting</c>, <c>health-checking</c>, <c>switching</c>, <c>draining</c>, <c>live</c>) and when it began.</summary>
 public sealed record ReleaseStageResponse(string Name, DateTimeOffset At);

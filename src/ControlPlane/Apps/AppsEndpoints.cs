@@ -22,7 +22,7 @@ public static class AppsEndpoints
 
     private static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateAppRequest request, AppsStore store, ReleasesStore releases, AppReleaseSummaries summaries, AppResponses responses,
-        AppLimitsRules limits, TimeProvider time, CancellationToken ct)
+        AppLimitsRules limits, Processes.ProcessRequests processRequests, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors()
             .Check("name", ValidationRules.AppName(request.Name) ?? responses.DashboardClash(request.Name!))
@@ -38,6 +38,9 @@ public static class AppsEndpoints
             .Check("healthCheck.deployDeadlineSeconds", ValidationRules.Between(request.HealthCheck?.DeployDeadlineSeconds, 5, 3600, "A deploy deadline"))
             .Check("rollout.drainSeconds", ValidationRules.Between(request.Rollout?.DrainSeconds, 0, 600, "A drain period"))
             .Check("rollout.stopTimeoutSeconds", ValidationRules.Between(request.Rollout?.StopTimeoutSeconds, 1, 600, "A stop timeout"));
+        var (processes, processErrors) = await CheckProcessesAsync(request.Processes, processRequests, ct);
+        foreach (var (field, messages) in processErrors.ToDictionary())
+            errors.Check(field, messages[0]);
         if (errors.Any)
             return ProblemTypes.Validation(errors.ToDictionary());
 
@@ -61,7 +64,8 @@ public static class AppsEndpoints
             request.Rollout?.DrainSeconds ?? AppDefaults.DrainSeconds,
             request.Rollout?.StopTimeoutSeconds ?? AppDefaults.StopTimeoutSeconds,
             time.GetUtcNow(),
-            request.RunAsRoot ?? false);
+            request.RunAsRoot ?? false,
+            processes);
 
         switch (await store.CreateAsync(app, ct))
         {
@@ -78,6 +82,37 @@ public static class AppsEndpoints
         var row = (await store.GetAsync(app.Id, ct))!;
         var summary = (await summaries.ReadAsync([row], ct))[row.Id];
         return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, summary));
+    }
+
+    /// <summary>The processes an app is created with: each checked, names distinct, at most one web; none given: one web process.</summary>
+    private static async Task<(IReadOnlyList<Processes.ProcessInput> Processes, ValidationErrors Errors)> CheckProcessesAsync(
+        IReadOnlyList<ProcessRequest>? requested, Processes.ProcessRequests checker, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (requested is null)
+        {
+            return ([new Processes.ProcessInput(Contracts.Processes.ProcessLimits.DefaultWebName, Contracts.Processes.ProcessKinds.Web, null,
+                Contracts.Processes.ProcessLimits.DefaultReplicas, null, null, null, null, Contracts.Processes.UpdateOrders.StartFirst)], errors);
+        }
+
+        if (requested.Count > Contracts.Processes.ProcessLimits.MaxProcesses)
+            return ([], errors.Check("processes", $"An app has at most {Contracts.Processes.ProcessLimits.MaxProcesses} processes."));
+        var processes = new List<Processes.ProcessInput>();
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var (process, found) = await checker.CheckAsync(requested[i], null, $"processes[{i}].", ct);
+            foreach (var (field, messages) in found.ToDictionary())
+                errors.Check(field, messages[0]);
+            if (process is null)
+                continue;
+            if (processes.Any(p => p.Name == process.Name))
+                errors.Check($"processes[{i}].name", $"'{process.Name}' is given twice.");
+            else if (process.Kind == Contracts.Processes.ProcessKinds.Web && processes.Any(p => p.Kind == Contracts.Processes.ProcessKinds.Web))
+                errors.Check($"processes[{i}].kind", "An app has at most one web process: it takes the app's hostnames.");
+            processes.Add(process);
+        }
+
+        return (processes, errors);
     }
 
     private static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)

@@ -56,6 +56,8 @@ public static class ControlPlaneServices
         services.AddSingleton<ReleasesStore>();
         services.AddSingleton<ReleaseProgressStreamer>();
         services.AddSingleton<EnvStore>();
+        services.AddSingleton<Processes.ProcessesStore>();
+        services.AddSingleton<Processes.ProcessRequests>();
         services.AddSingleton<DomainsStore>();
         services.AddSingleton<ServedHostnames>();
         services.AddSingleton<LogsStore>();

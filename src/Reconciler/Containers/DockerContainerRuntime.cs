@@ -238,7 +238,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         }
     }
 
-    public async Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken)
+    public async Task StopAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken)
     {
         try
         {
@@ -250,6 +250,11 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         {
             // Already gone or already stopped.
         }
+    }
+
+    public async Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken)
+    {
+        await StopAsync(containerId, stopTimeout, cancellationToken);
 
         try
         {

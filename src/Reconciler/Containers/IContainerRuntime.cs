@@ -45,6 +45,9 @@ public interface IContainerRuntime
     /// </summary>
     Task<int?> ExecAsync(string containerId, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>Stops (SIGTERM, then SIGKILL after <paramref name="stopTimeout"/>) and keeps it, so it is seen as exited; a missing or stopped container is success.</summary>
+    Task StopAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken);
+
     /// <summary>Stops (SIGTERM, then SIGKILL after <paramref name="stopTimeout"/>) and removes; a missing container is success.</summary>
     Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken);
 

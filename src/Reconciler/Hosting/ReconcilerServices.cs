@@ -95,6 +95,7 @@ public static class ReconcilerServices
         services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildQueue>());
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService<HealthMonitor>();
+        services.AddHostedService<WorkerLivenessMonitor>();
         services.AddHostedService<LogCollector>();
         services.AddHostedService<LogSearchIndexer>();
         return services;
