@@ -63,7 +63,8 @@ internal static class ReleaseCommandPlanner
     private static ReconcilePlan Failed(RolloutContext context, List<ReconcileAction> actions, string reason)
     {
         RolloutRoute.EnsureUnavailable(context, actions);
-        return new ReconcilePlan(actions, context.SomethingServes ? AppPhase.Running : AppPhase.Failed, context.OldServingRelease, null,
+        // The next pass (the release failed) removes its container, catching up its output first: at once, not at the next resync.
+        return new ReconcilePlan(actions, context.SomethingServes ? AppPhase.Running : AppPhase.Failed, context.OldServingRelease, TimeSpan.Zero,
             FailRelease: reason, LastError: reason, CancelReleasesBefore: context.Release.Id, FailedStage: ReleaseStages.ReleaseCommand);
     }
 }
