@@ -12,6 +12,7 @@ using PersonalCloud.ControlPlane.Releases;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");
+builder.Logging.AddControlPlaneConsole(builder.Configuration);
 builder.Services.AddControlPlane(builder.Configuration);
 
 var app = builder.Build();
@@ -22,11 +23,12 @@ try
 catch (PersonalCloud.Contracts.Secrets.MasterKeyRefusedException refused)
 {
     // Exits before serving: a platform that cannot open its sealed values must not look healthy.
-    Console.Error.WriteLine(refused.Message);
+    PersonalCloud.Contracts.Hosting.PlatformConsole.WriteFatal(Console.Error, TimeProvider.System.GetUtcNow(), refused.Message);
     return 78;
 }
 
 app.UseForwardedHeaders();
+app.UseRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDashboard();

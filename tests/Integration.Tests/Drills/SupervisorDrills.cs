@@ -92,7 +92,7 @@ public sealed class SupervisorDrills
         // Caddy's own output is sparse: fill its redirect past the limit, as a busy Caddy would.
         await File.AppendAllTextAsync(caddyLog, string.Concat(Enumerable.Repeat("{\"msg\":\"filler\"}\n", SupervisedPlatform.LogMaxBytes / 10)));
 
-        // Every request is a few log lines of the ControlPlane: asking /healthz grows its log.
+        // Every request is a line of the ControlPlane's log (PCLOUD_REQUEST_LOG=all there): asking /healthz grows it.
         await Eventually.UntilAsync(async () =>
         {
             await _platform.HealthAsync();
