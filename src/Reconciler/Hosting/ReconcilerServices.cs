@@ -59,6 +59,7 @@ public static class ReconcilerServices
             sp.GetRequiredService<IOptions<Builds.BuildOptions>>().Value, sp.GetRequiredService<ILogger<Builds.BuildHost>>()));
         services.AddSingleton<Builds.SourceBuilder>();
         services.AddSingleton<Builds.BuildQueue>();
+        services.AddSingleton<Builds.BuildImageCollector>();
         services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
         services.AddSingleton<DesiredStateReader>();
         services.AddSingleton<StatusWriter>();
@@ -88,6 +89,7 @@ public static class ReconcilerServices
         services.AddHostedService<Heartbeats.HeartbeatWriter>();
         // Before the reconcile workers: the build workers are listening before the first pass asks for a build.
         services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildQueue>());
+        services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildImageCollector>());
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService<HealthMonitor>();
         services.AddHostedService<LogCollector>();
