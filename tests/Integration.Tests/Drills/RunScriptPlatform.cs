@@ -32,7 +32,7 @@ public sealed class RunScriptPlatform
 
     public string SupervisorLog() => ReadShared(Path.Combine(DataDir, "logs", "supervise.log"));
 
-    public string Console() => ReadShared(ConsoleLog);
+    public string ConsoleOutput() => ReadShared(ConsoleLog);
 
     /// <summary>Starts the pipeline and waits until /healthz says every component is up; returns an API client with the token.</summary>
     public async Task<HttpClient> StartAsync(TimeSpan timeout)
@@ -55,8 +55,8 @@ public sealed class RunScriptPlatform
         _session.BeginErrorReadLine();
 
         var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}"), Timeout = TimeSpan.FromSeconds(5) };
-        await Eventually.UntilAsync(async () => (await api.GetAsync("/healthz")).IsSuccessStatusCode && Console().Contains("PersonalCloud is running", StringComparison.Ordinal),
-            timeout, () => $"run.sh starts the platform and every component is up (console: {Tail(Console())})");
+        await Eventually.UntilAsync(async () => (await api.GetAsync("/healthz")).IsSuccessStatusCode && ConsoleOutput().Contains("PersonalCloud is running", StringComparison.Ordinal),
+            timeout, () => $"run.sh starts the platform and every component is up (console: {Tail(ConsoleOutput())})");
         var token = (await File.ReadAllTextAsync(Path.Combine(DataDir, "api-token"))).Trim();
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return api;
@@ -90,7 +90,9 @@ public sealed class RunScriptPlatform
         _session = null;
     }
 
-    public Dictionary<string, string> ProcessEnvironment()
+    public static string Tail(string text, int lines = 30) => string.Join('\n', text.Split('\n').TakeLast(lines));
+
+    private Dictionary<string, string> ProcessEnvironment()
     {
         string Port(int offset) => (BasePort + offset).ToString(CultureInfo.InvariantCulture);
         return new Dictionary<string, string>(StringComparer.Ordinal)
@@ -110,8 +112,6 @@ public sealed class RunScriptPlatform
             ["PCLOUD_DASHBOARD_PASSWORD"] = "runsh-" + Guid.NewGuid().ToString("N"),
         };
     }
-
-    public static string Tail(string text, int lines = 30) => string.Join('\n', text.Split('\n').TakeLast(lines));
 
     private int RunShPid() => PipelineMember("bash", "./run.sh");
 

@@ -137,8 +137,6 @@ public sealed class SupervisedPlatform : IAsyncDisposable
         _environment["PCLOUD_RECONCILER_DLL"] = RepoPaths.ReconcilerDll;
         _environment["PCLOUD_LOG_MAX_BYTES"] = LogMaxBytes.ToString(CultureInfo.InvariantCulture);
         _environment["PCLOUD_LOG_KEEP"] = LogKeep.ToString(CultureInfo.InvariantCulture);
-        // A line for every request, reads too: the rotation drill grows the ControlPlane's log by asking /healthz.
-        _environment["PCLOUD_REQUEST_LOG"] = "all";
 
         await RemoveLeftoversAsync(docker);
         var postgres = await ShellScript.RunAsync(RepoPaths.Script("start-postgres.sh"), _environment, TimeSpan.FromMinutes(2));
