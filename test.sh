@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Provisions what the tests need (packages, Docker), builds, runs every test
+# Provisions what the tests need (the platform's packages plus the test tooling, Docker), builds, runs every test
 # project of the solution and ends with one line: "N passed, N failed[, N skipped]".
 # The integration tests start their own Postgres and Caddy through
 # scripts/start-postgres.sh and scripts/start-caddy.sh with a temporary data dir.
@@ -63,7 +63,7 @@ run_tests() {
 }
 
 main() {
-  scripts/install-packages.sh
+  scripts/install-packages.sh test
   scripts/start-docker.sh
   scripts/build.sh
   run_tests

@@ -85,8 +85,6 @@ public static class ControlPlaneServices
         services.AddExceptionHandler<FailureProblems>();
         // A body the endpoints cannot bind throws, so FailureProblems can say why (a duplicate key, a wrong type).
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        // Its "Request starting/finished" lines print the whole URL, query string (and any token in it) included: RequestLog replaces them.
-        services.AddLogging(logging => logging.AddFilter(RequestLog.AspNetRequestLines, LogLevel.Warning));
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json =>
         {

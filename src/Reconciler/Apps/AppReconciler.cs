@@ -16,6 +16,7 @@ public sealed partial class AppReconciler(
     DesiredStateReader desiredState,
     IReleaseImages images,
     BuildQueue builds,
+    BuildImageCollector buildImages,
     IContainerRuntime runtime,
     RouteTable routes,
     RouteSwitchCheck routeSwitch,
@@ -72,6 +73,10 @@ public sealed partial class AppReconciler(
             if (releaseId is { } after)
                 await stages.ReachedAsync(after, ReleaseStagePlanner.After(action, after), ct);
         }
+
+        // A deleted app's containers are gone now: its build images can go too.
+        if (plan.Phase == AppPhase.Deleted)
+            buildImages.RequestNow();
 
         // A container started in this pass is probed right away, while the status is written.
         var started = plan.Actions.OfType<StartContainer>().FirstOrDefault();
