@@ -12,6 +12,7 @@ using PersonalCloud.ControlPlane.Domains;
 using PersonalCloud.ControlPlane.Env;
 using PersonalCloud.ControlPlane.Health;
 using PersonalCloud.ControlPlane.Logs;
+using PersonalCloud.ControlPlane.OpenApi;
 using PersonalCloud.ControlPlane.Releases;
 
 namespace PersonalCloud.ControlPlane.Hosting;
@@ -66,8 +67,13 @@ public static class ControlPlaneServices
         services.AddDashboard();
         services.AddAuthorization();
         services.AddProblemDetails();
-        services.AddOpenApi();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
+        services.AddPlatformOpenApi();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // Numbers are JSON numbers, in and out: the contract says integer, and "5" is not one.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         return services;
     }
 
