@@ -87,13 +87,14 @@ start_cluster() {
     }
 }
 
-# On the command line, so they win over postgresql.conf and ALTER SYSTEM. The collector rotates by size and
-# re-truncates each hour's file a day later: at most 24 files of PCLOUD_PG_LOG_ROTATION_SIZE-sized pieces.
+# On the command line, so they win over postgresql.conf and ALTER SYSTEM. The log collector writes one file,
+# logs/postgres/postgres.log (opened for appending), and never rotates it itself: its own size rotation keeps the
+# same name within an hour (or second) and appends, so one file grew without bound. scripts/supervise.sh rotates it
+# like the platform's other logs (PCLOUD_LOG_MAX_BYTES, PCLOUD_LOG_KEEP).
 server_settings() {
   printf '%s ' -c unix_socket_permissions=0700 -c password_encryption=scram-sha-256 \
-    -c logging_collector=on -c "log_directory=$PG_LOG_DIR" -c log_filename=postgres-%H.log \
-    -c log_truncate_on_rotation=on -c log_rotation_age=60 -c "log_rotation_size=${PCLOUD_PG_LOG_ROTATION_SIZE:-10MB}" \
-    -c log_file_mode=0600
+    -c logging_collector=on -c "log_directory=$PG_LOG_DIR" -c log_filename=postgres.log \
+    -c log_rotation_age=0 -c log_rotation_size=0 -c log_file_mode=0600
 }
 
 admin_psql() {

@@ -4,7 +4,8 @@
 #   Caddy and (PCLOUD_EMBEDDED_POSTGRES=1) the embedded Postgres: watched by pid, started again by their scripts.
 # A restart waits 1 s, doubling to 30 s for a process that keeps failing, back to 1 s once it stayed up 60 s.
 # State per process: $PCLOUD_DATA_DIR/run/supervise/<name>.state (read by the ControlPlane's /healthz).
-# Logs: $PCLOUD_DATA_DIR/logs/<name>.log, rotated by size with dockerd.log and caddy.log.
+# Logs: $PCLOUD_DATA_DIR/logs/<name>.log, rotated by size with dockerd.log, caddy.log and the embedded Postgres's
+# postgres.log (start-up) and postgres/postgres.log (its log collector's one file).
 # TERM/INT stops the children, Caddy and the embedded Postgres; Docker and the apps' containers keep running.
 # Needs PCLOUD_DATABASE_URL and the built dlls: run.sh provisions, builds, then runs this.
 set -uo pipefail # no -e: a failed restart must never end the supervisor
@@ -153,7 +154,7 @@ check_watched() {
 
 rotate_logs() {
   local file
-  for file in "$LOG_DIR"/{dockerd,caddy,supervise,route-dns,controlplane,reconciler}.log; do
+  for file in "$LOG_DIR"/{dockerd,caddy,supervise,route-dns,controlplane,reconciler,postgres}.log "$LOG_DIR/postgres/postgres.log"; do
     pcloud_rotate_log "$file" "$LOG_MAX_BYTES" "$LOG_KEEP"
   done
 }

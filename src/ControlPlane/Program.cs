@@ -13,6 +13,7 @@ using PersonalCloud.ControlPlane.Releases;
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");
 builder.Services.AddControlPlane(builder.Configuration);
+builder.ListenForCaddy((builder.Configuration.Get<ControlPlaneOptions>() ?? new()).DashboardSocketPath);
 
 var app = builder.Build();
 try
@@ -26,14 +27,17 @@ catch (PersonalCloud.Contracts.Secrets.MasterKeyRefusedException refused)
     return 78;
 }
 
-app.UseForwardedHeaders();
+// Order matters: the client address is known (Caddy's socket only) before anything counts it; who calls is known
+// before the audit records it; anonymous calls are limited before authorization, handlers or the audit touch Postgres.
+app.UseForwardedHeadersFromCaddy();
+app.UseRequestLog();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDashboard();
-app.UseAudit();
 app.UseAuthentication();
-app.UseAuthorization();
+app.UseAudit();
 app.UseRateLimiter();
+app.UseAuthorization();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapPlatformHealth();
@@ -42,6 +46,7 @@ app.MapSession();
 app.MapGroup("/api")
     .RequireAuthorization()
     .RequireSessionAntiforgery()
+    .AddEndpointFilter<AuditedRelease>()
     .MapApps()
     .MapReleases()
     .MapEnv()

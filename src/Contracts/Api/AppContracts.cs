@@ -48,7 +48,16 @@ public sealed record AppResponse(
     DateTimeOffset CreatedAt,
     int CrashCount = 0,
     int? LastExitCode = null,
-    bool RunAsRoot = false);
+    bool RunAsRoot = false,
+    FailedReleaseResponse? LastFailedRelease = null,
+    ReleaseResponse? DeployingRelease = null);
+
+/// <summary>
+/// The newest release that failed after the serving one was made (null once a later release went live): what it was,
+/// why it failed in words (<see cref="ReleaseResponse.FailureReason"/>, <see cref="ReleaseResponse.FailedStage"/>) and the
+/// last lines it printed (its containers' output, or its build log's for a failed build), oldest first.
+/// </summary>
+public sealed record FailedReleaseResponse(ReleaseResponse Release, IReadOnlyList<string> LastLines);
 
 public sealed record AppLimitsResponse(int MemoryMb, double Cpus, int Pids);
 
@@ -60,6 +69,11 @@ public sealed record GitSource(string? Url, string? Ref = null);
 /// <summary>Roll back to <see cref="ReleaseId"/>, or by default to the newest successful release before the current one.</summary>
 public sealed record RollbackRequest(Guid? ReleaseId = null);
 
+/// <summary>
+/// One release: <see cref="Image"/> is the image reference it runs (for a source build, the tag it was built as),
+/// <see cref="ImageDigest"/> the engine's image id once known; git builds name their URL (credentials masked), ref and
+/// commit. <see cref="Stage"/> is where it stands: the last stage reached, or <c>failed</c> / <c>cancelled</c>.
+/// </summary>
 public sealed record ReleaseResponse(
     Guid Id,
     Guid AppId,
@@ -77,7 +91,16 @@ public sealed record ReleaseResponse(
     IReadOnlyList<string>? EnvKeys = null,
     DateTimeOffset? StartedAt = null,
     DateTimeOffset? HealthyAt = null,
-    DateTimeOffset? FailedAt = null);
+    DateTimeOffset? FailedAt = null,
+    string? GitUrl = null,
+    string? GitRef = null,
+    string? GitCommit = null,
+    string Stage = "queued",
+    string? FailedStage = null,
+    IReadOnlyList<ReleaseStageResponse>? Stages = null);
+
+/// <summary>A stage a release reached (<c>queued</c>, <c>building</c>, <c>starting</c>, <c>health-checking</c>, <c>switching</c>, <c>draining</c>, <c>live</c>) and when it began.</summary>
+public sealed record ReleaseStageResponse(string Name, DateTimeOffset At);
 
 /// <summary>Returned with 202: the change is accepted, the reconciler converges later; poll <see cref="StatusUrl"/>.</summary>
 public sealed record AcceptedResponse(Guid AppId, long Generation, string StatusUrl, ReleaseResponse? Release = null);

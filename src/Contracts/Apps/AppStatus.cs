@@ -45,6 +45,36 @@ public static class ReleaseStatus
     public const string Cancelled = "cancelled";
 }
 
+/// <summary>
+/// Where a release is on its way to serving traffic, in order; a release skips what does not apply to it (building for an
+/// image, draining when nothing served before). Queued is when the API accepted it; the reconciler records the others as
+/// they begin. A failed release names the stage it failed at.
+/// </summary>
+public static class ReleaseStages
+{
+    public const string Queued = "queued";
+    public const string Building = "building";
+    public const string Starting = "starting";
+    public const string HealthChecking = "health-checking";
+    public const string Switching = "switching";
+    public const string Draining = "draining";
+    public const string Live = "live";
+
+    public static readonly IReadOnlyList<string> Order = [Queued, Building, Starting, HealthChecking, Switching, Draining, Live];
+
+    /// <summary>Position in <see cref="Order"/>; -1 for an unknown name.</summary>
+    public static int IndexOf(string stage)
+    {
+        for (var i = 0; i < Order.Count; i++)
+        {
+            if (Order[i] == stage)
+                return i;
+        }
+
+        return -1;
+    }
+}
+
 /// <summary>Security profiles a container can run under.</summary>
 public static class SecurityProfiles
 {

@@ -11,4 +11,7 @@ public static class NotificationChannels
 
     /// <summary>Payload: the app id whose row in <c>routes</c> changed (sent by a trigger; the route DNS responder reloads).</summary>
     public const string RoutesChanged = "pcloud_routes_changed";
+
+    /// <summary>Payload: the release id that reached a stage, changed status or wrote build output (sent by triggers).</summary>
+    public const string ReleaseProgress = "pcloud_release_progress";
 }

@@ -16,7 +16,11 @@ public sealed record SrvTarget(IPAddress Address, int Port)
 /// </summary>
 public static class RouteAnswers
 {
-    public const string IpZone = "ip.pcloud.internal";
+    /// <summary>The platform's own DNS zone: no app may claim a name in it (see <see cref="Validation.ValidationRules.Hostname"/>).</summary>
+    public const string PlatformZone = "pcloud.internal";
+
+    /// <summary>SRV targets' names: one per IPv4 address, <c>10-0-0-5.ip.pcloud.internal.</c></summary>
+    public const string IpZone = "ip." + PlatformZone;
     public const int TimeToLive = 1;
     public const int Priority = 0;
     public const int Weight = 1;

@@ -64,6 +64,24 @@ public sealed class SecretBox
         return Encoding.UTF8.GetString(plain);
     }
 
+    /// <summary>
+    /// The size of a sealed value's plaintext in bytes, without the key: GCM's ciphertext is as long as its plaintext.
+    /// Lets the API check an app's environment against its size caps without opening every value.
+    /// </summary>
+    public static int PlaintextBytes(string sealedValue)
+    {
+        ArgumentNullException.ThrowIfNull(sealedValue);
+        var parts = sealedValue.Split('.');
+        if (parts.Length != 3 || parts[0] != Prefix)
+            throw new SecretOpenException("The value is not in the sealed format.");
+        var encoded = parts[2];
+        var padding = encoded.EndsWith("==", StringComparison.Ordinal) ? 2 : encoded.EndsWith('=') ? 1 : 0;
+        var blobBytes = (encoded.Length / 4 * 3) - padding;
+        if (encoded.Length % 4 != 0 || blobBytes < NonceSize + TagSize)
+            throw new SecretOpenException("The sealed value is truncated.");
+        return blobBytes - NonceSize - TagSize;
+    }
+
     private static byte[] AssociatedData(Guid appId, string key) => Encoding.UTF8.GetBytes($"{appId:N}/{key}");
 }
 

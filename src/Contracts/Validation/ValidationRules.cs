@@ -68,6 +68,11 @@ public static partial class ValidationRules
         return null;
     }
 
+    /// <summary>
+    /// A custom domain: a lower-case DNS name of two or more labels, not an IP literal (its last label is never all
+    /// digits, RFC 3696) and not in the platform's own DNS zone (<see cref="Routing.RouteAnswers.PlatformZone"/>), whose
+    /// names Caddy's route answers use.
+    /// </summary>
     public static string? Hostname(string? hostname)
     {
         if (string.IsNullOrEmpty(hostname))
@@ -83,6 +88,11 @@ public static partial class ValidationRules
                 return $"'{label}' is not a valid lower-case DNS label.";
         }
 
+        if (labels[^1].All(char.IsAsciiDigit))
+            return $"'{hostname}' is an IP address, not a DNS name: a custom domain is a name (for example app.example.com) whose DNS points at this host.";
+        var zone = Routing.RouteAnswers.PlatformZone;
+        if (hostname == zone || hostname.EndsWith("." + zone, StringComparison.Ordinal))
+            return $"'{hostname}' is in {zone}, the platform's own DNS zone (the answers Caddy routes by): choose a name of your own.";
         return null;
     }
 

@@ -7,6 +7,12 @@ namespace PersonalCloud.ControlPlane.Apps;
 /// <summary>Maps stored rows to the API's app representation.</summary>
 public sealed class AppResponses(Microsoft.Extensions.Options.IOptions<ControlPlaneOptions> options)
 {
+    public AppResponse ToResponse(AppRow row, AppReleaseSummary releases) => ToResponse(row, releases.Current) with
+    {
+        LastFailedRelease = releases.LastFailed,
+        DeployingRelease = releases.Deploying?.ToResponse(),
+    };
+
     public AppResponse ToResponse(AppRow row, ReleaseRow? current) => new(
         row.Id,
         row.Name,
@@ -30,6 +36,12 @@ public sealed class AppResponses(Microsoft.Extensions.Options.IOptions<ControlPl
         row.RunAsRoot);
 
     public string GeneratedHostname(string appName) => $"{appName}.{options.Value.BaseDomain}";
+
+    /// <summary>The dashboard's hostname is the platform's: an app whose generated hostname it would be is refused, as reserved.</summary>
+    public string? DashboardClash(string appName) =>
+        GeneratedHostname(appName) == options.Value.DashboardHost
+            ? $"'{appName}' is reserved: {options.Value.DashboardHost} is the platform's dashboard (PCLOUD_DASHBOARD_HOSTNAME)."
+            : null;
 
     private string Url(string hostname)
     {

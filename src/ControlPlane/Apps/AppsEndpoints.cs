@@ -21,15 +21,14 @@ public static class AppsEndpoints
     }
 
     private static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateAppRequest request, AppsStore store, ReleasesStore releases, AppResponses responses, TimeProvider time, CancellationToken ct)
+        CreateAppRequest request, AppsStore store, ReleasesStore releases, AppReleaseSummaries summaries, AppResponses responses,
+        AppLimitsRules limits, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors()
-            .Check("name", ValidationRules.AppName(request.Name))
+            .Check("name", ValidationRules.AppName(request.Name) ?? responses.DashboardClash(request.Name!))
             .Check("image", request.Image is null ? null : ValidationRules.Image(request.Image))
-            .Check("port", ValidationRules.Port(request.Port))
-            .Check("limits.memoryMb", ValidationRules.MemoryMb(request.Limits?.MemoryMb))
-            .Check("limits.cpus", ValidationRules.Cpus(request.Limits?.Cpus))
-            .Check("limits.pids", ValidationRules.Pids(request.Limits?.Pids))
+            .Check("port", ValidationRules.Port(request.Port));
+        errors = (await limits.CheckAsync(errors, request.Limits, ct))
             .Check("securityProfile", request.SecurityProfile is null || SecurityProfiles.IsKnown(request.SecurityProfile) ? null : "A security profile is 'default' or 'strict'.")
             .Check("healthCheck.path", ValidationRules.HealthPath(request.HealthCheck?.Path))
             .Check("healthCheck.intervalSeconds", ValidationRules.HealthInterval(request.HealthCheck?.IntervalSeconds))
@@ -69,33 +68,35 @@ public static class AppsEndpoints
             case CreateAppOutcome.NameTaken:
                 return ProblemTypes.Conflict("The app name is taken.", $"An app named '{app.Name}' already exists.");
             case CreateAppOutcome.HostnameTaken:
-                return ProblemTypes.Conflict("The hostname is taken.", $"'{app.GeneratedHostname}' is a custom domain of another app.");
+                return ProblemTypes.HostnameTaken(app.GeneratedHostname, "Choose another app name, or remove that domain from the other app first.");
         }
 
         if (request.Image is not null)
             await releases.CreateAsync(app.Id, ReleaseSource.FromImage(request.Image), ct);
 
+        // Creating with an image deploys it: the response names that release as the one on its way.
         var row = (await store.GetAsync(app.Id, ct))!;
-        return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, null));
+        var summary = (await summaries.ReadAsync([row], ct))[row.Id];
+        return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, summary));
     }
 
-    private static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppResponses responses, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
     {
         var rows = await store.ListAsync(ct);
-        var current = await store.GetReleasesAsync(rows.Where(r => r.CurrentReleaseId is not null).Select(r => r.CurrentReleaseId!.Value), ct);
+        var releases = await summaries.ReadAsync(rows, ct);
         IReadOnlyList<AppResponse> list = rows
-            .Select(r => responses.ToResponse(r, r.CurrentReleaseId is { } id ? current.GetValueOrDefault(id) : null))
+            .Select(r => responses.ToResponse(r, releases.GetValueOrDefault(r.Id) ?? AppReleaseSummary.None))
             .ToList();
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(Guid id, AppsStore store, AppResponses responses, CancellationToken ct)
+    private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(
+        Guid id, AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
     {
         var row = await store.GetAsync(id, ct);
         if (row is null)
             return ProblemTypes.NotFound("The app");
-        var current = row.CurrentReleaseId is { } releaseId ? (await store.GetReleasesAsync([releaseId], ct)).GetValueOrDefault(releaseId) : null;
-        return TypedResults.Ok(responses.ToResponse(row, current));
+        return TypedResults.Ok(responses.ToResponse(row, (await summaries.ReadAsync([row], ct))[row.Id]));
     }
 
     private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, AppsStore store, CancellationToken ct)

@@ -57,25 +57,30 @@ public sealed class AppsStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var hostnameTaken = await connection.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM domains WHERE hostname = @GeneratedHostname)", app, tx);
-        if (hostnameTaken)
+        int inserted;
+        try
+        {
+            // Inserting the app claims its generated hostname (a trigger, migration 0015): a hostname another app holds fails it.
+            inserted = await connection.ExecuteAsync(
+                """
+                INSERT INTO apps (id, owner_id, name, image, port, memory_mb, cpus, pids_limit, security_profile, generated_hostname, created_at,
+                                  drain_seconds, stop_timeout_seconds, run_as_root)
+                VALUES (@Id, @Owner, @Name, @Image, @Port, @MemoryMb, @Cpus, @Pids, @SecurityProfile, @GeneratedHostname, @CreatedAt,
+                        @DrainSeconds, @StopTimeoutSeconds, @RunAsRoot)
+                ON CONFLICT DO NOTHING
+                """,
+                new
+                {
+                    app.Id, Owner = Hosting.AppDefaults.OwnerId, app.Name, app.Image, app.Port, app.MemoryMb, app.Cpus, app.Pids, app.SecurityProfile,
+                    app.GeneratedHostname, app.CreatedAt, app.DrainSeconds, app.StopTimeoutSeconds, app.RunAsRoot,
+                },
+                tx);
+        }
+        catch (PostgresException e) when (Domains.HostnameClaims.IsTaken(e))
+        {
             return CreateAppOutcome.HostnameTaken;
+        }
 
-        var inserted = await connection.ExecuteAsync(
-            """
-            INSERT INTO apps (id, owner_id, name, image, port, memory_mb, cpus, pids_limit, security_profile, generated_hostname, created_at,
-                              drain_seconds, stop_timeout_seconds, run_as_root)
-            VALUES (@Id, @Owner, @Name, @Image, @Port, @MemoryMb, @Cpus, @Pids, @SecurityProfile, @GeneratedHostname, @CreatedAt,
-                    @DrainSeconds, @StopTimeoutSeconds, @RunAsRoot)
-            ON CONFLICT DO NOTHING
-            """,
-            new
-            {
-                app.Id, Owner = Hosting.AppDefaults.OwnerId, app.Name, app.Image, app.Port, app.MemoryMb, app.Cpus, app.Pids, app.SecurityProfile,
-                app.GeneratedHostname, app.CreatedAt, app.DrainSeconds, app.StopTimeoutSeconds, app.RunAsRoot,
-            },
-            tx);
         if (inserted == 0)
             return CreateAppOutcome.NameTaken;
 

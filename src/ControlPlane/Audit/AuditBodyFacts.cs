@@ -46,7 +46,7 @@ public sealed record AuditBodyFacts
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName:
-                        property = reader.GetString();
+                        property = Text(ref reader);
                         if (reader.CurrentDepth == 1 && property is not null)
                             fields.Add(property);
                         break;
@@ -90,9 +90,22 @@ public sealed record AuditBodyFacts
 
     private static string Scalar(ref Utf8JsonReader reader) => reader.TokenType switch
     {
-        JsonTokenType.String => reader.GetString() ?? "",
+        JsonTokenType.String => Text(ref reader),
         JsonTokenType.True => "true",
         JsonTokenType.False => "false",
         _ => Encoding.UTF8.GetString(reader.ValueSpan),
     };
+
+    /// <summary>A string as the client meant it; one that does not decode (a lone surrogate escape) as its escaped JSON text.</summary>
+    private static string Text(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan);
+        }
+    }
 }

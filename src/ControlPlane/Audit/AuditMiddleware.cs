@@ -5,11 +5,14 @@ namespace PersonalCloud.ControlPlane.Audit;
 
 /// <summary>
 /// Records every mutating /api call (and every reveal of an env value) in audit_log: who, what, when, which app,
-/// the result. It runs before authentication, so rejected calls (401) are recorded too, as "anonymous".
-/// The row is written once the handler has decided the status, just before the response starts (or when the
-/// pipeline returns without a body), so a client that got its answer finds the row already there.
+/// the result. It runs after authentication and before the rate limit and authorization, so rejected calls (401,
+/// 429) are recorded too, as "anonymous". The owner's rows are written once the handler has decided the status,
+/// just before the response starts (or when the pipeline returns without a body), so a client that got its answer
+/// finds the row already there. Anonymous calls never touch Postgres here: they are counted in
+/// <see cref="AnonymousAuditWindow"/> and written as one row per address, route and status per window.
 /// </summary>
-public sealed partial class AuditMiddleware(RequestDelegate next, AuditStore store, TimeProvider time, ILogger<AuditMiddleware> logger)
+public sealed partial class AuditMiddleware(
+    RequestDelegate next, AuditStore store, AnonymousAuditWindow anonymous, TimeProvider time, ILogger<AuditMiddleware> logger)
 {
     public const string Anonymous = "anonymous";
     private const string RevealRoute = "/api/apps/{id:guid}/env/{key}";
@@ -34,8 +37,9 @@ public sealed partial class AuditMiddleware(RequestDelegate next, AuditStore sto
         await using var body = new AuditedRequestBody(original, http.Request.HasJsonContentType());
         http.Request.Body = body;
         var appId = Guid.TryParse(Convert.ToString(http.Request.RouteValues.GetValueOrDefault("id"), CultureInfo.InvariantCulture), out var id) ? id : (Guid?)null;
-        // The name is gone once the handler ran: read it first, so the record says which app was deleted.
-        var appName = method == HttpMethods.Delete && route == DeleteAppRoute && appId is { } deleted
+        // The name is gone once the handler ran: read it first, so the record says which app was deleted (the owner's
+        // calls only: an anonymous DELETE will be refused, and must not cost a query).
+        var appName = method == HttpMethods.Delete && route == DeleteAppRoute && appId is { } deleted && IsOwner(http)
             ? await store.AppNameAsync(deleted, CancellationToken.None)
             : null;
 
@@ -48,10 +52,10 @@ public sealed partial class AuditMiddleware(RequestDelegate next, AuditStore sto
         {
             await next(http);
         }
-        catch (Exception) when (!http.Response.HasStarted)
+        catch (Exception e) when (!http.Response.HasStarted)
         {
-            // 499: the client went away (nginx's convention); 500: the handler failed. The exception travels on.
-            failedStatus = http.RequestAborted.IsCancellationRequested ? 499 : StatusCodes.Status500InternalServerError;
+            // The status the exception handler will answer (499 when the client went away). The exception travels on.
+            failedStatus = Problems.FailureStatus.Of(e, http.RequestAborted.IsCancellationRequested);
             throw;
         }
         finally
@@ -70,7 +74,7 @@ public sealed partial class AuditMiddleware(RequestDelegate next, AuditStore sto
             var summary = AuditSummary.Build(new AuditedCall(method, route, routeValues, http.Request.ContentType, body.BytesRead, facts, appName));
             var entry = new AuditEntry(
                 time.GetUtcNow(),
-                http.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : Anonymous,
+                IsOwner(http) && http.User.Identity?.Name is { } name ? name : Anonymous,
                 method,
                 route,
                 (http.Request.PathBase + http.Request.Path).ToString(),
@@ -78,8 +82,12 @@ public sealed partial class AuditMiddleware(RequestDelegate next, AuditStore sto
                 status,
                 summary,
                 RemoteIp(http.Connection.RemoteIpAddress),
-                (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds));
-            await store.InsertAsync(entry, CancellationToken.None);
+                (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds),
+                AuditedRelease.Of(http));
+            if (entry.Actor == Anonymous)
+                anonymous.Add(entry);
+            else
+                await store.InsertAsync(entry, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -89,6 +97,8 @@ public sealed partial class AuditMiddleware(RequestDelegate next, AuditStore sto
             LogAuditFailed(logger, e, method, http.Request.Path.ToString(), appId, status);
         }
     }
+
+    private static bool IsOwner(HttpContext http) => http.User.Identity?.IsAuthenticated == true;
 
     private static string RouteOf(HttpContext http)
     {
@@ -116,6 +126,6 @@ public sealed partial class AuditMiddleware(RequestDelegate next, AuditStore sto
 
 public static class AuditMiddlewareExtensions
 {
-    /// <summary>Place after the exception handler and before authentication, so 401s are recorded.</summary>
+    /// <summary>Place after authentication (it needs to know who calls) and before the rate limit and authorization, so 429s and 401s are recorded.</summary>
     public static IApplicationBuilder UseAudit(this IApplicationBuilder app) => app.UseMiddleware<AuditMiddleware>();
 }

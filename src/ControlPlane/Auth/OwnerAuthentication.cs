@@ -45,7 +45,8 @@ public static class OwnerAuthentication
                 cookie.Cookie.Name = SessionCookieName;
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
-                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // Always: a browser then never sends the session over plain HTTP (browsers allow Secure cookies on http://localhost).
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
                 cookie.ExpireTimeSpan = SessionLifetime;
                 cookie.SlidingExpiration = true;
                 cookie.Events.OnValidatePrincipal = RejectWhenSecretChangedAsync;
@@ -58,9 +59,10 @@ public static class OwnerAuthentication
             antiforgery.HeaderName = AntiforgeryHeaderName;
             antiforgery.Cookie.Name = AntiforgeryCookieName;
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            // Not Always: the antiforgery system refuses to work at all over plain HTTP then, and the dashboard also runs on
+            // loopback. Through Caddy every request is HTTPS, so this cookie is Secure there; it is no credential on its own.
             antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
-        services.AddLoginRateLimit();
         return services;
     }
 

@@ -14,8 +14,8 @@ public static partial class SessionEndpoints
         var auth = app.MapGroup("/auth").AllowAnonymous().WithTags("Session");
         auth.MapGet("/session", Session)
             .WithDescription("Whether the caller is signed in, and the token to send as X-CSRF-Token with every mutating call (sets the antiforgery cookie). Fetch again after login and logout.");
-        auth.MapPost("/login", Login).RequireRateLimiting(LoginRateLimit.Policy)
-            .WithDescription("JSON {secret}: the dashboard password or the API token; needs X-CSRF-Token. 204 and a session cookie, or 401.");
+        auth.MapPost("/login", Login).RequireRateLimiting(RateLimits.LoginPolicy)
+            .WithDescription("JSON {secret}: the dashboard password or the API token; needs X-CSRF-Token. 204 and a session cookie, or 401. Over HTTPS only (or on loopback): else 403.");
         auth.MapPost("/logout", Logout).WithDescription("Ends the session (needs X-CSRF-Token).");
         return app;
     }
@@ -29,6 +29,9 @@ public static partial class SessionEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> Login(
         LoginRequest? request, HttpContext http, IAntiforgery antiforgery, DashboardPassword password, ApiToken token, ILoggerFactory logs)
     {
+        // Before anything else: a password that came in cleartext over a network is not even compared.
+        if (!LoginTransport.Allows(http))
+            return ProblemTypes.HttpsRequired();
         if (!await antiforgery.IsRequestValidAsync(http))
             return ProblemTypes.Antiforgery();
 

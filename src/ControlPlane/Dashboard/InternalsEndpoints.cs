@@ -25,6 +25,6 @@ public static class InternalsEndpoints
             return ProblemTypes.NotFound("The app");
         var rows = await store.ReadAsync(id, ct);
         var o = options.Value;
-        return TypedResults.Ok(AppInternals.Build(app, rows, RouteAnswerSettings.Create(o.FallbackPort, o.DashboardHost, o.ApiPort)));
+        return TypedResults.Ok(AppInternals.Build(app, rows, RouteAnswerSettings.Create(o.FallbackPort, o.DashboardHost)));
     }
 }

@@ -33,7 +33,8 @@ public static class DomainsEndpoints
         return outcome switch
         {
             AddDomainOutcome.AppNotFound => ProblemTypes.NotFound("The app"),
-            AddDomainOutcome.TakenByAnotherApp => ProblemTypes.Conflict("The hostname is taken.", $"'{hostname}' belongs to another app."),
+            AddDomainOutcome.TakenByAnotherApp => ProblemTypes.HostnameTaken(hostname!, "Remove it from that app first, or add another hostname."),
+            AddDomainOutcome.ThisAppsGeneratedHostname => ProblemTypes.Conflict("The hostname is already this app's.", $"'{hostname}' is this app's generated hostname; it needs no domain."),
             AddDomainOutcome.AlreadyThisApps => TypedResults.Ok(ToResponse(domain!)),
             _ => TypedResults.Created($"/api/apps/{id}/domains", ToResponse(domain!)),
         };

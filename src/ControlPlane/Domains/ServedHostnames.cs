@@ -9,9 +9,6 @@ public sealed class ServedHostnames(NpgsqlDataSource db)
     public async Task<bool> ContainsAsync(string hostname, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM apps WHERE generated_hostname = @hostname UNION ALL SELECT 1 FROM domains WHERE hostname = @hostname)",
-            new { hostname },
-            cancellationToken: ct));
+        return await HostnameClaims.HolderAsync(connection, hostname, ct) is not null;
     }
 }

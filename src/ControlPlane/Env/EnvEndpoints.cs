@@ -28,14 +28,24 @@ public static class EnvEndpoints
         var errors = new ValidationErrors();
         foreach (var (key, value) in request.Vars)
             errors.Check($"vars.{key}", ValidationRules.EnvKeyName(key) ?? ValidationRules.EnvValue(value));
+        errors.Check("vars", EnvLimits.CaseClashInRequest(request.Vars.Where(v => v.Value is not null).Select(v => v.Key)));
         if (errors.Any)
             return ProblemTypes.Validation(errors.ToDictionary());
 
-        var generation = await store.SetAsync(id, request.Vars, ct);
-        if (generation is null)
-            return ProblemTypes.NotFound("The app");
+        return Accepted(id, await store.SetAsync(id, request.Vars, ct));
+    }
+
+    /// <summary>202 with the generation to wait for, or the problem the store found with the app's environment as a whole.</summary>
+    private static Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult> Accepted(Guid id, EnvSetResult result)
+    {
         var status = $"/api/apps/{id}";
-        return TypedResults.Accepted(status, new AcceptedResponse(id, generation.Value, status));
+        return result.Status switch
+        {
+            EnvSetStatus.AppNotFound => ProblemTypes.NotFound("The app"),
+            EnvSetStatus.CaseConflict => ProblemTypes.EnvKeyConflict(result.Message!),
+            EnvSetStatus.OverLimit => ProblemTypes.Validation("vars", result.Message!),
+            _ => TypedResults.Accepted(status, new AcceptedResponse(id, result.Generation, status, result.Release?.ToResponse())),
+        };
     }
 
     private static async Task<Results<Ok<IReadOnlyList<EnvVarResponse>>, ProblemHttpResult>> List(Guid id, AppsStore apps, EnvStore store, CancellationToken ct)
@@ -62,12 +72,6 @@ public static class EnvEndpoints
         }
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Remove(Guid id, string key, EnvStore store, CancellationToken ct)
-    {
-        var generation = await store.SetAsync(id, new Dictionary<string, string?> { [key] = null }, ct);
-        if (generation is null)
-            return ProblemTypes.NotFound("The app");
-        var status = $"/api/apps/{id}";
-        return TypedResults.Accepted(status, new AcceptedResponse(id, generation.Value, status));
-    }
+    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Remove(Guid id, string key, EnvStore store, CancellationToken ct) =>
+        Accepted(id, await store.SetAsync(id, new Dictionary<string, string?> { [key] = null }, ct));
 }

@@ -33,11 +33,6 @@ public sealed class ControlPlaneOptions
     [ConfigurationKeyName("HTTPS_PORT")]
     public int HttpsPort { get; set; } = 443;
 
-    /// <summary>The ControlPlane's own port (it listens on ASPNETCORE_URLS): the dashboard's DNS answer through Caddy names it.</summary>
-    [Range(1, 65535)]
-    [ConfigurationKeyName("API_PORT")]
-    public int ApiPort { get; set; } = 8300;
-
     /// <summary>Caddy's loopback 404 server; the next port is its 503 server (shown in the dashboard's DNS answers).</summary>
     [Range(1, 65534)]
     [ConfigurationKeyName("FALLBACK_PORT")]
@@ -53,7 +48,33 @@ public sealed class ControlPlaneOptions
     [ConfigurationKeyName("DASHBOARD_HOSTNAME")]
     public string? DashboardHostname { get; set; }
 
+    /// <summary>The unix socket Caddy proxies the dashboard's hostname to; empty: <c>&lt;data dir&gt;/run/controlplane/dashboard.sock</c>. Its directory is made 0700.</summary>
+    [ConfigurationKeyName("DASHBOARD_SOCKET")]
+    public string? DashboardSocket { get; set; }
+
+    /// <summary>Most connections this process holds to Postgres at once; requests beyond wait for one (a flood cannot take all of Postgres's).</summary>
+    [Range(2, 200)]
+    [ConfigurationKeyName("DATABASE_POOL_SIZE")]
+    public int DatabasePoolSize { get; set; } = 20;
+
+    /// <summary>Requests a client address may make without a token or session per minute (also its burst), before 429.</summary>
+    [Range(10, 100_000)]
+    [ConfigurationKeyName("ANONYMOUS_REQUESTS_PER_MINUTE")]
+    public int AnonymousRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>Days an audit record is kept.</summary>
+    [Range(1, 3650)]
+    [ConfigurationKeyName("AUDIT_RETENTION_DAYS")]
+    public int AuditRetentionDays { get; set; } = 90;
+
+    /// <summary>Rejected calls without a token or session are counted per client address, route and status over this window, one row each.</summary>
+    [Range(1, 3600)]
+    [ConfigurationKeyName("AUDIT_ANONYMOUS_WINDOW_SECONDS")]
+    public int AuditAnonymousWindowSeconds { get; set; } = 60;
+
     public string DashboardHost => Contracts.Routing.PlatformHostnames.Dashboard(DashboardHostname, BaseDomain);
+
+    public string DashboardSocketPath => Contracts.Hosting.DashboardSocket.PathFor(DashboardSocket, DataDir);
 
     public string DashboardPasswordFile => Path.Combine(DataDir, "dashboard-password");
 

@@ -13,12 +13,16 @@ using PersonalCloud.ControlPlane.Env;
 using PersonalCloud.ControlPlane.Health;
 using PersonalCloud.ControlPlane.Logs;
 using PersonalCloud.ControlPlane.OpenApi;
+using PersonalCloud.ControlPlane.Problems;
 using PersonalCloud.ControlPlane.Releases;
 
 namespace PersonalCloud.ControlPlane.Hosting;
 
 public static class ControlPlaneServices
 {
+    /// <summary>The ControlPlane's connections in pg_stat_activity.</summary>
+    public const string ApplicationName = "pcloud-controlplane";
+
     public static IServiceCollection AddControlPlane(this IServiceCollection services, IConfiguration configuration)
     {
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -28,7 +32,11 @@ public static class ControlPlaneServices
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
-            return new NpgsqlDataSourceBuilder(DatabaseConnectionString.Normalize(options.DatabaseUrl)).Build();
+            var builder = new NpgsqlDataSourceBuilder(DatabaseConnectionString.Normalize(options.DatabaseUrl));
+            // Bounded, so no burst of requests takes Postgres's connections from the Reconciler and route-dns; named for pg_stat_activity.
+            builder.ConnectionStringBuilder.MaxPoolSize = options.DatabasePoolSize;
+            builder.ConnectionStringBuilder.ApplicationName = ApplicationName;
+            return builder.Build();
         });
         services.AddSingleton(sp =>
         {
@@ -43,16 +51,22 @@ public static class ControlPlaneServices
 
         services.AddSingleton<AppsStore>();
         services.AddSingleton<AppResponses>();
+        services.AddSingleton<AppReleaseSummaries>();
+        services.AddSingleton<HostCapacityStore>();
+        services.AddSingleton<AppLimitsRules>();
         services.AddSingleton<ReleasesStore>();
+        services.AddSingleton<ReleaseProgressStreamer>();
         services.AddSingleton<EnvStore>();
         services.AddSingleton<DomainsStore>();
         services.AddSingleton<ServedHostnames>();
         services.AddSingleton<LogsStore>();
         services.AddSingleton<LogSettingsStore>();
         services.AddSingleton<LogStreamer>();
-        services.AddSingleton<LogNotifications>();
-        services.AddHostedService(sp => sp.GetRequiredService<LogNotifications>());
+        services.AddSingleton<LiveNotifications>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveNotifications>());
         services.AddSingleton<AuditStore>();
+        services.AddSingleton<AnonymousAuditWindow>();
+        services.AddHostedService<AuditMaintenance>();
         services.AddSingleton<HealthStore>();
         services.AddSingleton(sp => new SupervisorStates(Path.Combine(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ControlPlaneOptions>>().Value.DataDir, "run", "supervise")));
@@ -63,14 +77,22 @@ public static class ControlPlaneServices
             var options = sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
             return DashboardPassword.Load(options.DashboardPassword, options.DashboardPasswordFile);
         });
-        services.AddOwnerAuthentication((configuration.Get<ControlPlaneOptions>() ?? new()).DataProtectionKeysDir);
+        var startOptions = configuration.Get<ControlPlaneOptions>() ?? new();
+        services.AddOwnerAuthentication(startOptions.DataProtectionKeysDir);
+        services.AddRateLimits(startOptions.AnonymousRequestsPerMinute);
         services.AddDashboard();
         services.AddAuthorization();
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDetailsCustomization.Apply);
+        services.AddExceptionHandler<FailureProblems>();
+        // A body the endpoints cannot bind throws, so FailureProblems can say why (a duplicate key, a wrong type).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // Its "Request starting/finished" lines print the whole URL, query string (and any token in it) included: RequestLog replaces them.
+        services.AddLogging(logging => logging.AddFilter(RequestLog.AspNetRequestLines, LogLevel.Warning));
         services.AddPlatformOpenApi();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            json.SerializerOptions.AllowDuplicateProperties = false;
             // Numbers are JSON numbers, in and out: the contract says integer, and "5" is not one.
             json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });

@@ -7,12 +7,12 @@ namespace PersonalCloud.ControlPlane.Logs;
 
 /// <summary>
 /// Follows an app's log as Server-Sent Events: the newest lines first (or everything after Last-Event-ID), then new
-/// lines as they are stored, woken by <see cref="LogNotifications"/> and by a poll. Each query reads at most
+/// lines as they are stored, woken by <see cref="LiveNotifications"/> and by a poll. Each query reads at most
 /// <see cref="BatchSize"/> lines and is written and flushed before the next, so a slow client slows only itself.
 /// </summary>
 public sealed partial class LogStreamer(
     LogsStore store,
-    LogNotifications notifications,
+    LiveNotifications notifications,
     TimeProvider time,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     IHostApplicationLifetime lifetime,
@@ -69,7 +69,7 @@ public sealed partial class LogStreamer(
         return (new LiveCursor(newest, SettleWindow, MaxRemembered), lines);
     }
 
-    private async Task FollowAsync(HttpResponse response, LogSubscription subscription, LiveCursor cursor, Guid appId, LogFilter filter, CancellationToken ct)
+    private async Task FollowAsync(HttpResponse response, LiveSubscription subscription, LiveCursor cursor, Guid appId, LogFilter filter, CancellationToken ct)
     {
         var lastWrite = time.GetUtcNow();
         var lastPoll = lastWrite;

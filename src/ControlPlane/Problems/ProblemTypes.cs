@@ -5,7 +5,7 @@ namespace PersonalCloud.ControlPlane.Problems;
 /// <summary>RFC 9457 problem details with a stable <c>type</c> per kind of error.</summary>
 public static class ProblemTypes
 {
-    private const string Base = "https://personalcloud.dev/problems/";
+    public const string Base = "https://personalcloud.dev/problems/";
 
     public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request is not valid.", type: Base + "validation");
@@ -13,11 +13,24 @@ public static class ProblemTypes
     public static ValidationProblem Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 
+    /// <summary>The body is not JSON this operation can read: malformed, a wrong type, or a key given twice (see <see cref="FailureProblems"/>).</summary>
+    public const string InvalidJsonType = Base + "invalid-json";
+
     public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} was not found.", type: Base + "not-found");
 
     public static ProblemHttpResult Conflict(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail, type: Base + "conflict");
+
+    /// <summary>Another app holds the hostname (its generated hostname or one of its domains); which one is not said.</summary>
+    public static ProblemHttpResult HostnameTaken(string hostname, string whatToDo) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The hostname is taken.",
+            detail: $"'{hostname}' already belongs to another app (as its generated hostname or one of its custom domains). {whatToDo}", type: Base + "hostname-taken");
+
+    /// <summary>A variable's name differs only by case from one the app already has (<c>path</c> against a stored <c>PATH</c>).</summary>
+    public static ProblemHttpResult EnvKeyConflict(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "An environment variable with that name in another case exists.", detail: detail,
+            type: Base + "env-key-conflict");
 
     public static ProblemHttpResult Unauthorized() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "A valid bearer token or dashboard session is required.", type: Base + "unauthorized");
@@ -32,6 +45,35 @@ public static class ProblemTypes
     public static ProblemHttpResult TooManyAttempts() =>
         TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many login attempts; try again in a minute.", type: Base + "too-many-requests");
 
+    public static ProblemHttpResult TooManyAnonymousRequests() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests without a token or session from this address; try again later.",
+            detail: "Wait the seconds Retry-After names, or sign in: the owner's calls are not limited.", type: Base + "too-many-requests");
+
+    public static ProblemHttpResult HttpsRequired() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sign in over HTTPS.",
+            detail: "The password is accepted only over HTTPS (or from this machine on loopback): open the dashboard at its https:// address.", type: Base + "https-required");
+
+    /// <summary>The type of a 415; the body is written by the status-code pages (see <see cref="ProblemDetailsCustomization"/>).</summary>
+    public const string UnsupportedMediaTypeType = Base + "unsupported-media-type";
+
+    /// <summary>The types of a 413 and a 503, written by the exception handler (see <see cref="FailureProblems"/>).</summary>
+    public const string TooLargeType = Base + "too-large";
+
+    public const string DatabaseUnavailableType = Base + "database-unavailable";
+
+    public const string TooLargeDetail = "Send a smaller body: a build context leaves out what the image does not need (.dockerignore).";
+
+    public static string TooLargeTitle(long? maxBytes) => maxBytes is { } max
+        ? $"The request body is larger than this endpoint takes ({FormatBytes(max)})."
+        : "The request body is larger than this endpoint takes.";
+
+    public const string DatabaseUnavailableTitle = "The database (Postgres) does not answer; nothing can be read or changed until it is back.";
+
+    public const string DatabaseUnavailableDetail =
+        "Try again in a few seconds. GET /healthz shows each component's state; the supervisor restarts the embedded Postgres (logs/postgres.log).";
+
     public static ProblemHttpResult SecretUnreadable(string key) =>
         TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: $"The value of '{key}' cannot be decrypted with the loaded master key.", type: Base + "secret-unreadable");
+
+    private static string FormatBytes(long bytes) => bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MB" : $"{bytes} bytes";
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PersonalCloud.Contracts.Api;
+using PersonalCloud.Contracts.Apps;
 
 namespace PersonalCloud.ControlPlane.Releases;
 
@@ -21,21 +22,46 @@ public sealed record ReleaseRow
     /// <summary>Never in a response: the whole URL sealed, when it carried credentials.</summary>
     public string? GitUrlSealed { get; init; }
     public string? GitRef { get; init; }
+    public string? GitCommit { get; init; }
     public string Reason { get; init; } = "deploy";
     public Guid? SourceReleaseId { get; init; }
     public string EnvSnapshot { get; init; } = "{}";
     public DateTime? StartedAt { get; init; }
     public DateTime? HealthyAt { get; init; }
     public DateTime? FailedAt { get; init; }
+    public string? FailedStage { get; init; }
+
+    /// <summary>The stages the reconciler recorded (release_stages), with <see cref="StageAts"/> in the same order.</summary>
+    public string[] StageNames { get; init; } = [];
+    public DateTime[] StageAts { get; init; } = [];
 
     /// <summary>The names in the env snapshot; values stay sealed.</summary>
     public IReadOnlyList<string> EnvKeys() =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(EnvSnapshot)?.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
 
+    /// <summary>Queued (when the API accepted it) and every stage recorded since, in stage order.</summary>
+    public IReadOnlyList<ReleaseStageResponse> Stages() =>
+        [
+            new(ReleaseStages.Queued, Utc(CreatedAt)),
+            .. StageNames.Zip(StageAts)
+                .Where(s => ReleaseStages.IndexOf(s.First) > 0)
+                .OrderBy(s => ReleaseStages.IndexOf(s.First))
+                .Select(s => new ReleaseStageResponse(s.First, Utc(s.Second))),
+        ];
+
+    /// <summary>Failed or cancelled, else the furthest stage reached.</summary>
+    public string Stage() => Status switch
+    {
+        ReleaseStatus.Failed => ReleaseStatus.Failed,
+        ReleaseStatus.Cancelled => ReleaseStatus.Cancelled,
+        _ => Stages()[^1].Name,
+    };
+
     public ReleaseResponse ToResponse() => new(
         Id, AppId, Image, ImageDigest, Port, Status, FailureReason,
         Utc(CreatedAt), Utc(DeployedAt), Utc(RolledBackAt),
-        SourceKind, Reason, SourceReleaseId, EnvKeys(), Utc(StartedAt), Utc(HealthyAt), Utc(FailedAt));
+        SourceKind, Reason, SourceReleaseId, EnvKeys(), Utc(StartedAt), Utc(HealthyAt), Utc(FailedAt),
+        GitUrl, GitRef, GitCommit, Stage(), FailedStage, Stages());
 
     internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 

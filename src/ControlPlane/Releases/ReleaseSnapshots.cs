@@ -5,12 +5,21 @@ using PersonalCloud.ControlPlane.Database;
 
 namespace PersonalCloud.ControlPlane.Releases;
 
-/// <summary>Where a new release's image comes from.</summary>
-/// <summary>GitUrl is shown (credentials masked); GitUrlSealed is the whole URL sealed, when it carried credentials.</summary>
+/// <summary>
+/// Where a new release's image comes from. GitUrl is shown (credentials masked); GitUrlSealed is the whole URL sealed,
+/// when it carried credentials; GitCommit is the commit a build checked out (known once built).
+/// </summary>
 public sealed record ReleaseSource(string Kind, string Image, string? GitUrl = null, string? GitRef = null, byte[]? Archive = null,
-    string? GitUrlSealed = null)
+    string? GitUrlSealed = null, string? GitCommit = null)
 {
     public static ReleaseSource FromImage(string image) => new(ReleaseSources.Image, image);
+
+    /// <summary>
+    /// What an earlier release ran, named as it was (its image reference or build tag, its git source): a new release
+    /// made from it (env change, rollback) runs its digest but still says what that is.
+    /// </summary>
+    public static ReleaseSource SameAs(ReleaseRow release, byte[]? archive = null) =>
+        new(release.SourceKind, release.Image, release.GitUrl, release.GitRef, archive, release.GitUrlSealed, release.GitCommit);
 }
 
 /// <summary>
@@ -27,10 +36,10 @@ public static class ReleaseSnapshots
         var id = Guid.CreateVersion7();
         var inserted = await connection.ExecuteAsync(
             """
-            INSERT INTO releases (id, app_id, image, image_digest, source_kind, git_url, git_url_sealed, git_ref, port, status, created_at, env_snapshot,
+            INSERT INTO releases (id, app_id, image, image_digest, source_kind, git_url, git_url_sealed, git_ref, git_commit, port, status, created_at, env_snapshot,
                                   memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
                                   deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, reason, source_release_id, run_as_root)
-            SELECT @id, a.id, @Image, @imageDigest, @Kind, @GitUrl, @GitUrlSealed, @GitRef, a.port, @pending, @now,
+            SELECT @id, a.id, @Image, @imageDigest, @Kind, @GitUrl, @GitUrlSealed, @GitRef, @GitCommit, a.port, @pending, @now,
                    COALESCE(@envSnapshotJson::jsonb,
                             (SELECT jsonb_object_agg(e.key, e.encrypted_value) FROM environment_variables e WHERE e.app_id = a.id),
                             '{}'::jsonb),
@@ -41,7 +50,7 @@ public static class ReleaseSnapshots
             """,
             new
             {
-                id, source.Image, imageDigest, source.Kind, source.GitUrl, source.GitUrlSealed, source.GitRef, pending = ReleaseStatus.Pending, now,
+                id, source.Image, imageDigest, source.Kind, source.GitUrl, source.GitUrlSealed, source.GitRef, source.GitCommit, pending = ReleaseStatus.Pending, now,
                 envSnapshotJson, reason, sourceReleaseId, appId,
             },
             tx);
@@ -64,8 +73,8 @@ public static class ReleaseSnapshots
     }
 
     /// <summary>
-    /// After a config change (env): a new release of the same image (by digest once known) with a fresh env snapshot,
-    /// so the change rolls out like a deploy. Nothing when the app was never deployed.
+    /// After a config change (env): a new release of the same image (its digest once known, else its source to build)
+    /// with a fresh env snapshot, so the change rolls out like a deploy. Nothing when the app was never deployed.
     /// </summary>
     public static async Task<(ReleaseRow Release, long Generation)?> InsertFromDesiredAsync(
         IDbConnection connection, IDbTransaction tx, Guid appId, string reason, DateTimeOffset now)
@@ -75,11 +84,11 @@ public static class ReleaseSnapshots
         if (desired is null)
             return null;
 
-        var source = desired.ImageDigest is { } digest
-            ? ReleaseSource.FromImage(digest)
-            : new ReleaseSource(desired.SourceKind, desired.Image, desired.GitUrl, desired.GitRef,
-                await connection.QuerySingleOrDefaultAsync<byte[]>("SELECT archive FROM release_sources WHERE release_id = @Id", new { desired.Id }, tx),
-                desired.GitUrlSealed);
+        // The digest runs once known (the reconciler never builds again); the reference and source still name it.
+        var source = desired.ImageDigest is not null
+            ? ReleaseSource.SameAs(desired)
+            : ReleaseSource.SameAs(desired,
+                await connection.QuerySingleOrDefaultAsync<byte[]>("SELECT archive FROM release_sources WHERE release_id = @Id", new { desired.Id }, tx));
         return await InsertAsync(connection, tx, appId, source, reason, now, sourceReleaseId: desired.Id, imageDigest: desired.ImageDigest);
     }
 }

@@ -15,12 +15,19 @@ public static class ReleasesEndpoints
     {
         var app = api.MapGroup("/apps/{id:guid}").WithTags("Releases");
         // The body is read by hand (JSON or a raw tar.gz): Accepts metadata would make routing answer 415 to a bodiless redeploy.
+        // The server's default body limit (about 28.6 MiB) is below a build context's: this endpoint takes up to 64 MiB, then 413.
         app.MapPost("/deploy", Deploy)
-            .WithDescription("JSON {image} or {git:{url,ref}}; or a tar.gz build context with a Dockerfile as the raw body (application/gzip); no body redeploys the current image.");
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(SourceArchive.MaxBytes))
+            .WithDescription("JSON {image} or {git:{url,ref}}; or a tar.gz build context with a Dockerfile as the raw body (application/gzip, at most 64 MB: else 413); no body redeploys the current image.");
         app.MapPost("/restart", Restart);
         app.MapPost("/rollback", Rollback);
         app.MapGet("/releases", List);
-        app.MapGet("/releases/{releaseId:guid}/build-log", BuildLog);
+        app.MapGet("/releases/{releaseId:guid}", Get);
+        app.MapGet("/releases/{releaseId:guid}/build-log", BuildLog)
+            .WithDescription("The build output of a release built from source, as a JSON string: readable while the build runs (empty while it is queued).");
+        app.MapGet("/releases/{releaseId:guid}/progress", Progress)
+            .WithDescription("Server-Sent Events until the release settles: `release` (the release with its stages, on every change), "
+                + "`build-log` ({text, reset, total}; id = characters printed so far, resume with Last-Event-ID), `end` ({status, stage, failedStage, failureReason}).");
         return api;
     }
 
@@ -122,8 +129,30 @@ public static class ReleasesEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<string>, ProblemHttpResult>> BuildLog(Guid id, Guid releaseId, ReleasesStore releases, CancellationToken ct) =>
-        await releases.GetBuildLogAsync(id, releaseId, ct) is { } log ? TypedResults.Ok(log) : ProblemTypes.NotFound("The build log");
+    private static async Task<Results<Ok<ReleaseResponse>, ProblemHttpResult>> Get(Guid id, Guid releaseId, ReleasesStore releases, CancellationToken ct) =>
+        await releases.GetAsync(id, releaseId, ct) is { } release ? TypedResults.Ok(release.ToResponse()) : ProblemTypes.NotFound("The release");
+
+    private static async Task<Results<Ok<string>, ProblemHttpResult>> BuildLog(Guid id, Guid releaseId, ReleasesStore releases, CancellationToken ct)
+    {
+        if (await releases.GetAsync(id, releaseId, ct) is not { } release)
+            return ProblemTypes.NotFound("The release");
+        if (await releases.GetBuildLogAsync(id, releaseId, ct) is { } log)
+            return TypedResults.Ok(log);
+        // Queued for its build, or made from an image already built (env change, rollback) or pulled: nothing printed.
+        return release.SourceKind != ReleaseSources.Image && release.ImageDigest is null && release.Status is ReleaseStatus.Pending or ReleaseStatus.Building
+            ? TypedResults.Ok("")
+            : ProblemTypes.NotFound("The build log");
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Progress(
+        Guid id, Guid releaseId, [Microsoft.AspNetCore.Mvc.FromHeader(Name = "Last-Event-ID")] string? lastEventId,
+        HttpContext http, ReleasesStore releases, ReleaseProgressStreamer streamer)
+    {
+        if (await releases.GetAsync(id, releaseId, http.RequestAborted) is null)
+            return ProblemTypes.NotFound("The release");
+        await streamer.StreamAsync(http, id, releaseId, ReleaseProgressStreamer.ResumeAfter(lastEventId));
+        return TypedResults.Empty;
+    }
 
     private static Accepted<AcceptedResponse> Accepted(Guid appId, long generation, ReleaseRow? release)
     {

@@ -19,7 +19,10 @@ public sealed class ReleasesStore(NpgsqlDataSource db, TimeProvider time)
     internal const string SelectRelease =
         """
         SELECT id, app_id, image, image_digest, port, status, failure_reason, created_at, deployed_at, rolled_back_at,
-               source_kind, git_url, git_url_sealed, git_ref, reason, source_release_id, env_snapshot::text AS env_snapshot, started_at, healthy_at, failed_at
+               source_kind, git_url, git_url_sealed, git_ref, git_commit, reason, source_release_id, env_snapshot::text AS env_snapshot,
+               started_at, healthy_at, failed_at, failed_stage,
+               ARRAY(SELECT s.stage FROM release_stages s WHERE s.release_id = releases.id ORDER BY s.at, s.stage) AS stage_names,
+               ARRAY(SELECT s.at FROM release_stages s WHERE s.release_id = releases.id ORDER BY s.at, s.stage) AS stage_ats
         FROM releases
         """;
 
@@ -69,8 +72,8 @@ public sealed class ReleasesStore(NpgsqlDataSource db, TimeProvider time)
             """,
             new { appId, now, snapshot = target.EnvSnapshot }, tx);
 
-        // The digest, not the tag: a rollback runs exactly the bytes that ran before.
-        var created = await ReleaseSnapshots.InsertAsync(connection, tx, appId, ReleaseSource.FromImage(target.ImageDigest), ReleaseReasons.Rollback, now,
+        // The digest, not the tag: a rollback runs exactly the bytes that ran before, named as they were.
+        var created = await ReleaseSnapshots.InsertAsync(connection, tx, appId, ReleaseSource.SameAs(target), ReleaseReasons.Rollback, now,
             sourceReleaseId: target.Id, imageDigest: target.ImageDigest, envSnapshotJson: target.EnvSnapshot);
         await tx.CommitAsync(ct);
         return (RollbackOutcome.Created, created!.Value.Release, created.Value.Generation);
@@ -84,11 +87,42 @@ public sealed class ReleasesStore(NpgsqlDataSource db, TimeProvider time)
         return rows.AsList();
     }
 
+    public async Task<ReleaseRow?> GetAsync(Guid appId, Guid releaseId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ReleaseRow>(new CommandDefinition(
+            SelectRelease + " WHERE id = @releaseId AND app_id = @appId", new { appId, releaseId }, cancellationToken: ct));
+    }
+
+    /// <summary>The build log as kept so far (while the build runs too); null when nothing was printed yet.</summary>
     public async Task<string?> GetBuildLogAsync(Guid appId, Guid releaseId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             "SELECT l.log FROM release_build_logs l JOIN releases r ON r.id = l.release_id WHERE r.app_id = @appId AND l.release_id = @releaseId",
             new { appId, releaseId }, cancellationToken: ct));
+    }
+
+    /// <summary>What a live reader that has <paramref name="sent"/> characters gets next, and whether the build has ended.</summary>
+    public async Task<(BuildLogDelta Delta, long Total, bool Finished)?> BuildLogAfterAsync(Guid releaseId, long sent, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<BuildLogRow>(new CommandDefinition(
+            """
+            SELECT log_chars AS total, finished_at IS NOT NULL AS finished,
+                   CASE WHEN log_chars = @sent THEN NULL
+                        WHEN log_chars < @sent OR log_chars - @sent > @max THEN log
+                        ELSE right(log, (log_chars - @sent)::int) END AS text
+            FROM release_build_logs WHERE release_id = @releaseId
+            """,
+            new { releaseId, sent, max = Contracts.Logs.BuildLogs.MaxKeptChars }, cancellationToken: ct));
+        return row is null ? null : (BuildLogDelta.Next(row.Text ?? "", row.Total, sent), row.Total, row.Finished);
+    }
+
+    private sealed record BuildLogRow
+    {
+        public long Total { get; init; }
+        public bool Finished { get; init; }
+        public string? Text { get; init; }
     }
 }

@@ -13,7 +13,7 @@ public static class SourceArchive
         "application/gzip", "application/x-gzip", "application/x-tar+gzip", "application/x-compressed-tar", "application/octet-stream",
     };
 
-    /// <summary>The archive's bytes, or an error message for the caller.</summary>
+    /// <summary>The archive's bytes, or an error message for the caller. Over <see cref="MaxBytes"/>: 413, as the server's own body limit answers.</summary>
     public static async Task<(byte[]? Archive, string? Error)> ReadAsync(Stream body, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
@@ -22,7 +22,7 @@ public static class SourceArchive
         while ((read = await body.ReadAsync(chunk, ct)) > 0)
         {
             if (buffer.Length + read > MaxBytes)
-                return (null, $"A build context is at most {MaxBytes / (1024 * 1024)} MB.");
+                throw new BadHttpRequestException($"A build context is at most {MaxBytes / (1024 * 1024)} MB.", StatusCodes.Status413PayloadTooLarge);
             buffer.Write(chunk, 0, read);
         }
 

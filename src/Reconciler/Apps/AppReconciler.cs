@@ -25,9 +25,13 @@ public sealed partial class AppReconciler(
     StatusWriter status,
     EventJournal journal,
     ContainerLifecycle lifecycle,
+    ReleaseStageWriter stages,
+    DyingContainers dying,
     TimeProvider time,
     ILogger<AppReconciler> logger)
 {
+    private static readonly TimeSpan DyingRecheck = TimeSpan.FromMilliseconds(100);
+
     public async Task<ReconcileResult> ReconcileAsync(Guid appId, CancellationToken ct)
     {
         // The reads do not depend on each other: they run together, and any failure fails the pass (never "empty").
@@ -36,6 +40,10 @@ public sealed partial class AppReconciler(
         var route = routes.GetAsync(appId, ct);
         var wanted = ReadDesiredAsync(appId, ct);
         await Task.WhenAll(containers, networks, route, wanted);
+        // A container the engine reported dead but still lists running (its clean-up comes first): look again shortly
+        // rather than plan on it; its address already left the route (DeadUpstreams).
+        if (dying.AnyStillListedRunning(await containers))
+            return new ReconcileResult.RequeueAfter(DyingRecheck);
         var (desired, spec, imageError, building) = await wanted;
 
         using var scope = logger.BeginScope(new Dictionary<string, object?>
@@ -52,11 +60,17 @@ public sealed partial class AppReconciler(
         // The route the responder must serve before a running container drains: the plan's new one, else the stored one.
         var servedRoute = plan.Actions.Any(a => a is RemoveRoute) ? null
             : plan.Actions.OfType<RouteTraffic>().LastOrDefault()?.Route ?? observed.Route?.Route;
+        // The desired release's stages, as the actions that begin them are taken (the writer ignores a failed or live release).
+        var releaseId = desired?.Release?.Id;
         foreach (var action in plan.Actions)
         {
             if (action is RemoveContainer { Container.State: ContainerState.Running } && servedRoute is not null)
                 await EnsureRouteServedAsync(appId, desired, action, servedRoute, ct);
+            if (releaseId is { } before)
+                await stages.ReachedAsync(before, ReleaseStagePlanner.Before(action, before, plan), ct);
             await ActJournaledAsync(appId, desired, action, ct);
+            if (releaseId is { } after)
+                await stages.ReachedAsync(after, ReleaseStagePlanner.After(action, after), ct);
         }
 
         // A container started in this pass is probed right away, while the status is written.
@@ -98,6 +112,8 @@ public sealed partial class AppReconciler(
     private async Task WriteStatusAsync(DesiredApp desired, ReconcilePlan plan, ContainerSpec? spec, CancellationToken ct)
     {
         await status.WriteAsync(desired, plan, spec, ct);
+        if (desired.Release is { } release)
+            await stages.ReachedAsync(release.Id, ReleaseStagePlanner.AfterPass(plan, release.Id), ct);
         await JournalOutcomeAsync(desired, plan, ct);
     }
 
@@ -163,15 +179,23 @@ public sealed partial class AppReconciler(
         }
     }
 
-    /// <summary>Decisions that are not actions on the engine (a release failing, a crash counted) belong in the journal too.</summary>
+    /// <summary>
+    /// Decisions that are not actions on the engine belong in the journal too, as what they are: a release failing and a
+    /// container crashing are failures (outcome "failed", the reason in words as the error).
+    /// </summary>
     private async Task JournalOutcomeAsync(DesiredApp desired, ReconcilePlan plan, CancellationToken ct)
     {
         if (plan.FailRelease is { } reason)
-            await journal.RecordAsync(new AppEvent(desired.Id, desired.Release?.Id, desired.Generation, "FailRelease", reason, EventJournal.Succeeded, null, TimeSpan.Zero), ct);
+        {
+            await journal.RecordAsync(new AppEvent(desired.Id, desired.Release?.Id, desired.Generation, "FailRelease",
+                $"the release failed at the {plan.FailedStage ?? Contracts.Apps.ReleaseStages.Starting} stage and will not go live", EventJournal.Failed, reason, TimeSpan.Zero), ct);
+        }
+
         if (plan.Crash is { Count: > 0 } crash)
         {
+            var why = crash.Reason ?? $"container exited with code {crash.LastExitCode?.ToString() ?? "unknown"}";
             await journal.RecordAsync(new AppEvent(desired.Id, desired.Release?.Id, desired.Generation, "BackOffAfterCrash",
-                $"crash {crash.Count} ({crash.Reason ?? $"exit code {crash.LastExitCode?.ToString() ?? "none"}"}): next start at {crash.RestartNotBefore:O}", EventJournal.Succeeded, null, TimeSpan.Zero), ct);
+                $"crash {crash.Count}: next start at {crash.RestartNotBefore:O}", EventJournal.Failed, why, TimeSpan.Zero), ct);
         }
     }
 
@@ -192,7 +216,7 @@ public sealed partial class AppReconciler(
                 catch (ContainerRejectedException e)
                 {
                     // Refused now, refused every time: the release fails (the next pass plans from there), this pass reports it.
-                    await status.FailReleaseAsync(appId, a.Spec.ReleaseId, e.Message, ct);
+                    await status.FailReleaseAsync(appId, a.Spec.ReleaseId, e.Message, Contracts.Apps.ReleaseStages.Starting, ct);
                     throw;
                 }
 

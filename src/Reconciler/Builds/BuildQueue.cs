@@ -110,7 +110,7 @@ public sealed partial class BuildQueue(
             catch (ImageUnavailableException e)
             {
                 // Built and failed (terminal): the release fails with the build's reason, the next pass plans from there.
-                await status.FailReleaseAsync(build.AppId, build.Release.Id, e.Message, stoppingToken);
+                await status.FailReleaseAsync(build.AppId, build.Release.Id, e.Message, Contracts.Apps.ReleaseStages.Building, stoppingToken);
             }
 
             return false;

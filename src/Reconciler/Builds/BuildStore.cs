@@ -15,20 +15,45 @@ public sealed class BuildStore(NpgsqlDataSource db)
             "SELECT archive FROM release_sources WHERE release_id = @releaseId", new { releaseId }, cancellationToken: ct));
     }
 
+    /// <summary>A build (or another attempt at it) begins: its log starts empty and counts as running.</summary>
+    public async Task StartAsync(Guid releaseId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO release_build_logs (release_id, log, log_chars, succeeded, finished_at) VALUES (@releaseId, '', 0, NULL, NULL)
+            ON CONFLICT (release_id) DO UPDATE SET log = '', log_chars = 0, succeeded = NULL, finished_at = NULL
+            """, new { releaseId }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The log of a build still running, readable (and streamed) while the build goes on; never over a finished one.
+    /// </summary>
+    public async Task WriteRunningAsync(Guid releaseId, BuildLogSnapshot log, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO release_build_logs (release_id, log, log_chars, succeeded, finished_at) VALUES (@releaseId, @Text, @TotalChars, NULL, NULL)
+            ON CONFLICT (release_id) DO UPDATE SET log = EXCLUDED.log, log_chars = EXCLUDED.log_chars
+            WHERE release_build_logs.finished_at IS NULL
+            """, new { releaseId, log.Text, log.TotalChars }, cancellationToken: ct));
+    }
+
     /// <summary>
     /// Keeps the build log; after a success also records the digest at once (so no later pass builds again, even if this one
     /// fails further on) and drops the uploaded context, which the digest replaces.
     /// </summary>
-    public async Task RecordAsync(Guid releaseId, string log, string? imageDigest, DateTimeOffset finishedAt, CancellationToken ct)
+    public async Task RecordAsync(Guid releaseId, BuildLogSnapshot log, string? imageDigest, DateTimeOffset finishedAt, CancellationToken ct)
     {
         var succeeded = imageDigest is not null;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO release_build_logs (release_id, log, succeeded, finished_at) VALUES (@releaseId, @log, @succeeded, @finishedAt)
-            ON CONFLICT (release_id) DO UPDATE SET log = EXCLUDED.log, succeeded = EXCLUDED.succeeded, finished_at = EXCLUDED.finished_at
-            """, new { releaseId, log, succeeded, finishedAt }, tx, cancellationToken: ct));
+            INSERT INTO release_build_logs (release_id, log, log_chars, succeeded, finished_at) VALUES (@releaseId, @Text, @TotalChars, @succeeded, @finishedAt)
+            ON CONFLICT (release_id) DO UPDATE SET log = EXCLUDED.log, log_chars = EXCLUDED.log_chars, succeeded = EXCLUDED.succeeded, finished_at = EXCLUDED.finished_at
+            """, new { releaseId, log.Text, log.TotalChars, succeeded, finishedAt }, tx, cancellationToken: ct));
         if (succeeded)
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -39,6 +64,14 @@ public sealed class BuildStore(NpgsqlDataSource db)
         }
 
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>The commit a git build checked out, so the release names exactly what it runs.</summary>
+    public async Task RecordCommitAsync(Guid releaseId, string commit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE releases SET git_commit = @commit WHERE id = @releaseId", new { releaseId, commit }, cancellationToken: ct));
     }
 
     /// <summary>The release waits for its build: visible as status "building" (only a pending release becomes one).</summary>

@@ -12,8 +12,11 @@ public sealed class GitCheckout(TimeProvider time)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>Throws <see cref="ImageBuildFailedException"/> with git's last error line when a step fails or runs out of time.</summary>
-    public async Task CheckoutAsync(string url, string? reference, string directory, BuildLog log, CancellationToken ct)
+    /// <summary>
+    /// Returns the commit id checked out. Throws <see cref="ImageBuildFailedException"/> with git's last error line when a
+    /// step fails or runs out of time.
+    /// </summary>
+    public async Task<string> CheckoutAsync(string url, string? reference, string directory, BuildLog log, CancellationToken ct)
     {
         var home = Path.Combine(Path.GetDirectoryName(directory)!, "home");
         Directory.CreateDirectory(home);
@@ -29,18 +32,27 @@ public sealed class GitCheckout(TimeProvider time)
             throw new ImageBuildFailedException(e.Message, e);
         }
 
+        void ToLog(string line) => log.AppendLine(GitCommands.Redact(line, url));
         foreach (var arguments in steps)
         {
-            var exitCode = await RunAsync(arguments, home, url, log, linked.Token, ct);
+            var exitCode = await RunAsync(arguments, home, url, ToLog, log, linked.Token, ct);
             if (exitCode != 0)
                 throw new ImageBuildFailedException(log.LastLine() ?? $"git {Step(arguments)} exited with code {exitCode}");
         }
+
+        string? commit = null;
+        var revParse = await RunAsync(GitCommands.HeadCommit(directory), home, url, line => commit ??= line.Trim(), log, linked.Token, ct);
+        if (revParse != 0 || !GitCommands.IsCommitId(commit))
+            throw new ImageBuildFailedException($"git rev-parse HEAD exited with code {revParse}: the checked-out commit is unknown");
+        log.AppendLine($"Checked out commit {commit}");
+        return commit!;
     }
 
     private static string Step(IReadOnlyList<string> arguments) => arguments.FirstOrDefault(a => a is "clone" or "checkout") ?? "git";
 
+    /// <summary>Runs one git step: its stdout lines go to <paramref name="output"/>, its stderr to the build log (credentials redacted).</summary>
     private static async Task<int> RunAsync(
-        IReadOnlyList<string> arguments, string home, string url, BuildLog log, CancellationToken token, CancellationToken outer)
+        IReadOnlyList<string> arguments, string home, string url, Action<string> output, BuildLog log, CancellationToken token, CancellationToken outer)
     {
         var start = new ProcessStartInfo("git")
         {
@@ -61,7 +73,7 @@ public sealed class GitCheckout(TimeProvider time)
         start.Environment["GIT_ALLOW_PROTOCOL"] = GitCommands.AllowedProtocols;
 
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) log.AppendLine(GitCommands.Redact(line, url)); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) output(line); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) log.AppendLine(GitCommands.Redact(line, url)); };
         try
         {

@@ -30,6 +30,9 @@ public static partial class GitCommands
         return [["clone", "--depth", "1", "--branch", reference, "--", url, directory]];
     }
 
+    /// <summary>Prints the commit id the worktree in <paramref name="directory"/> has checked out.</summary>
+    public static IReadOnlyList<string> HeadCommit(string directory) => ["-C", directory, "rev-parse", "--verify", "HEAD^{commit}"];
+
     /// <summary>Replaces the user info of <paramref name="url"/> (a token, a password) wherever git echoes it.</summary>
     public static string Redact(string text, string url)
     {

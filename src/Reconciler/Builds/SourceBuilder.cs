@@ -16,21 +16,34 @@ public sealed partial class SourceBuilder(
     GitCheckout git,
     BuildHost host,
     BuildSandbox sandbox,
+    BuildLogPublisher publisher,
+    Status.ReleaseStageWriter stages,
+    Events.EventJournal journal,
     IOptions<BuildOptions> options,
     TimeProvider time,
     ILogger<SourceBuilder> logger)
 {
     private const int MaxReasonChars = 500;
+    private const string JournalAction = "BuildImage";
 
-    /// <summary>Throws <see cref="ImageUnavailableException"/> ("build failed: ...") when the source cannot be built.</summary>
+    /// <summary>
+    /// Throws <see cref="ImageUnavailableException"/> ("build failed: ...") when the source cannot be built. While it runs
+    /// the release is at stage building and its log is readable; the outcome goes to the app's journal.
+    /// </summary>
     public async Task<ResolvedImage> BuildAsync(Guid appId, DesiredRelease release, CancellationToken ct)
     {
         var log = new BuildLog();
         var started = time.GetTimestamp();
         LogBuildStarted(logger, appId, release.Id, release.SourceKind);
-        ResolvedImage image;
+        await store.StartAsync(release.Id, ct);
+        await stages.ReachedAsync(release.Id, ReleaseStages.Building, ct);
+
+        ResolvedImage? image = null;
+        ImageBuildFailedException? failure = null;
         var refusalsBefore = host.PidsRefusals();
         var timedOut = false;
+        using var publishing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var publishingLog = publisher.RunAsync(release.Id, log, publishing.Token);
         try
         {
             await host.PrepareAsync(ct);
@@ -48,16 +61,32 @@ public sealed partial class SourceBuilder(
         }
         catch (ImageBuildFailedException e)
         {
-            var reason = BuildFailureReason.Explain(Reason(e.Message, log), options.Value, host.PidsRefusals() > refusalsBefore || BuildFailureReason.MentionsForkRefused(log.ToString()), timedOut);
-            log.AppendLine($"build failed: {reason}");
-            // The failure is recorded even when the pass is being cancelled: the log is what the owner reads next.
-            await store.RecordAsync(release.Id, log.ToString(), imageDigest: null, time.GetUtcNow(), CancellationToken.None);
-            LogBuildFailed(logger, appId, release.Id, time.GetElapsedTime(started), reason);
-            throw new ImageUnavailableException($"build failed: {reason}", e);
+            failure = e;
+        }
+        finally
+        {
+            // The final record below must not be overwritten by a last running write.
+            await publishing.CancelAsync();
+            await publishingLog;
         }
 
-        await store.RecordAsync(release.Id, log.ToString(), image.Id, time.GetUtcNow(), ct);
-        LogBuildSucceeded(logger, appId, release.Id, image.Id, time.GetElapsedTime(started));
+        var duration = time.GetElapsedTime(started);
+        var why = $"release {release.Id} has no image yet: building it from its {release.SourceKind} source";
+        if (failure is not null || image is null)
+        {
+            var reason = BuildFailureReason.Explain(Reason(failure?.Message ?? "the build produced no image", log), options.Value,
+                host.PidsRefusals() > refusalsBefore || BuildFailureReason.MentionsForkRefused(log.ToString()), timedOut);
+            log.AppendLine($"build failed: {reason}");
+            // The failure is recorded even when the pass is being cancelled: the log is what the owner reads next.
+            await store.RecordAsync(release.Id, log.Snapshot(), imageDigest: null, time.GetUtcNow(), CancellationToken.None);
+            await journal.RecordAsync(new Events.AppEvent(appId, release.Id, null, JournalAction, why, Events.EventJournal.Failed, $"build failed: {reason}", duration), CancellationToken.None);
+            LogBuildFailed(logger, appId, release.Id, duration, reason);
+            throw new ImageUnavailableException($"build failed: {reason}", failure);
+        }
+
+        await store.RecordAsync(release.Id, log.Snapshot(), image.Id, time.GetUtcNow(), ct);
+        await journal.RecordAsync(new Events.AppEvent(appId, release.Id, null, JournalAction, why, Events.EventJournal.Succeeded, null, duration), ct);
+        LogBuildSucceeded(logger, appId, release.Id, image.Id, duration);
         return image;
     }
 
@@ -89,7 +118,8 @@ public sealed partial class SourceBuilder(
         try
         {
             var worktree = Path.Combine(root.FullName, "src");
-            await git.CheckoutAsync(release.GitUrl ?? "", release.GitRef, worktree, log, ct);
+            var commit = await git.CheckoutAsync(release.GitUrl ?? "", release.GitRef, worktree, log, ct);
+            await store.RecordCommitAsync(release.Id, commit, ct);
             if (!File.Exists(Path.Combine(worktree, "Dockerfile")))
                 throw new ImageBuildFailedException("the repository has no Dockerfile at its root");
 

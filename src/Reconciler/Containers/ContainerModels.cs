@@ -64,7 +64,8 @@ public sealed record ContainerLogEntry(long UnixNanos, string Stream, string Mes
     public DateTimeOffset Timestamp => DateTimeOffset.UnixEpoch.AddTicks(UnixNanos / TimeSpan.NanosecondsPerTick);
 }
 
-public sealed record ContainerEvent(Guid AppId, string ContainerId, string Action);
+/// <param name="ExitCode">On <c>die</c>: the main process's exit code as the engine reports it (128 + n when signal n ended it).</param>
+public sealed record ContainerEvent(Guid AppId, string ContainerId, string Action, int? ExitCode = null);
 
 public sealed class ImageUnavailableException : Exception
 {

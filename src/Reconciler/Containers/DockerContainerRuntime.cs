@@ -140,6 +140,12 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             .ToList();
     }
 
+    public async Task<Contracts.Hosting.HostCapacity> GetHostCapacityAsync(CancellationToken cancellationToken)
+    {
+        var info = await _client.System.GetSystemInfoAsync(cancellationToken);
+        return new Contracts.Hosting.HostCapacity((int)info.NCPU, info.MemTotal);
+    }
+
     public async Task RemoveNetworkAsync(string networkName, CancellationToken cancellationToken)
     {
         foreach (var network in await FindNetworksAsync(networkName, cancellationToken))

@@ -78,7 +78,11 @@ public static class DockerObservedState
             action = action[..colon];
         }
 
-        return new ContainerEvent(appId, id, action);
+        var exitCode = attributes is not null && attributes.TryGetValue("exitCode", out var code)
+            && int.TryParse(code, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : (int?)null;
+        return new ContainerEvent(appId, id, action, exitCode);
     }
 
     public static IReadOnlyList<int> ExposedTcpPorts(ImageInspectResponse image) =>

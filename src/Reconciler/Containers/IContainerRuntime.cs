@@ -48,6 +48,9 @@ public interface IContainerRuntime
     /// </summary>
     IAsyncEnumerable<ContainerLogEntry> FollowLogsAsync(string containerId, DateTimeOffset? since, bool follow, CancellationToken cancellationToken);
 
+    /// <summary>The host's CPUs and memory as the engine reports them (its /info).</summary>
+    Task<Contracts.Hosting.HostCapacity> GetHostCapacityAsync(CancellationToken cancellationToken);
+
     /// <summary>Lifecycle events (start, die, destroy, ...) of managed containers, as they happen.</summary>
     IAsyncEnumerable<ContainerEvent> WatchEventsAsync(CancellationToken cancellationToken);
 }

@@ -52,6 +52,10 @@ public sealed class ReconcilerOptions
     [ConfigurationKeyName("DASHBOARD_HOSTNAME")]
     public string? DashboardHostname { get; set; }
 
+    /// <summary>The ControlPlane's unix socket Caddy proxies the dashboard's hostname to; empty: <c>&lt;data dir&gt;/run/controlplane/dashboard.sock</c>.</summary>
+    [ConfigurationKeyName("DASHBOARD_SOCKET")]
+    public string? DashboardSocket { get; set; }
+
     /// <summary>"internal" (Caddy's own CA), "acme" (public certificates) or empty: internal for local base domains.</summary>
     [ConfigurationKeyName("TLS_ISSUER")]
     public string? TlsIssuer { get; set; }
@@ -85,6 +89,12 @@ public sealed class ReconcilerOptions
     public string MasterKeyFile => Path.Combine(DataDir, "master.key");
 
     public string DashboardHost => Contracts.Routing.PlatformHostnames.Dashboard(DashboardHostname, BaseDomain);
+
+    public string DashboardSocketPath => Contracts.Hosting.DashboardSocket.PathFor(DashboardSocket, DataDir);
+
+    /// <summary>Everything Caddy's static config is built from (the reconciler loads it, route-dns answers by the same ports).</summary>
+    public Routing.ProxySettings ProxySettings() => new(HttpPort, HttpsPort, InternalTls, DnsPort, FallbackPort, FallbackPort + 1,
+        $"http://127.0.0.1:{ApiPort}/internal/tls/ask", DashboardHost, DashboardSocketPath);
 
     public bool InternalTls => TlsIssuer switch
     {

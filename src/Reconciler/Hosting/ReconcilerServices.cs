@@ -34,16 +34,11 @@ public static class ReconcilerServices
         services.AddSingleton<IContainerRuntime>(sp => new DockerContainerRuntime(
             sp.GetRequiredService<ILogger<DockerContainerRuntime>>(), sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.Instance));
         services.AddSingleton<ICaddyAdmin>(sp => new CaddyAdminClient(sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.CaddyAdminEndpoint));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.ProxySettings());
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-            return new ProxySettings(options.HttpPort, options.HttpsPort, options.InternalTls, options.DnsPort,
-                options.FallbackPort, options.FallbackPort + 1, $"http://127.0.0.1:{options.ApiPort}/internal/tls/ask");
-        });
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-            return Contracts.Routing.RouteAnswerSettings.Create(options.FallbackPort, options.DashboardHost, options.ApiPort);
+            return Contracts.Routing.RouteAnswerSettings.Create(options.FallbackPort, options.DashboardHost);
         });
         services.AddSingleton<RouteTable>();
         services.AddSingleton<ICaddyConfigRecord, CaddyConfigRecord>();
@@ -58,6 +53,7 @@ public static class ReconcilerServices
             sp.GetRequiredService<IOptions<Builds.BuildOptions>>().Value, sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.Instance));
         services.AddSingleton(sp => new Builds.BuildHost(sp.GetRequiredService<Builds.BuildSandbox>(),
             sp.GetRequiredService<IOptions<Builds.BuildOptions>>().Value, sp.GetRequiredService<ILogger<Builds.BuildHost>>()));
+        services.AddSingleton<Builds.BuildLogPublisher>();
         services.AddSingleton<Builds.SourceBuilder>();
         services.AddSingleton<Builds.BuildQueue>();
         services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
@@ -65,6 +61,7 @@ public static class ReconcilerServices
         services.AddSingleton<StatusWriter>();
         services.AddSingleton<RetryStatus>();
         services.AddSingleton<ContainerLifecycle>();
+        services.AddSingleton<ReleaseStageWriter>();
         services.AddSingleton<Events.EventJournal>();
         services.AddSingleton<LogSink>();
         services.AddSingleton(LogBufferLimits.Default);
@@ -79,6 +76,8 @@ public static class ReconcilerServices
         services.AddSingleton<PeriodicResync>();
         services.AddHostedService(sp => sp.GetRequiredService<PeriodicResync>());
         services.AddHostedService<DesiredStateListener>();
+        services.AddSingleton<DyingContainers>();
+        services.AddSingleton<DeadUpstreams>();
         services.AddHostedService<ContainerEventsWatcher>();
         services.AddHostedService<RoutingSync>();
         services.AddSingleton<RouteDnsProbe>();
@@ -87,6 +86,7 @@ public static class ReconcilerServices
         services.AddSingleton<Heartbeats.IComponentCheck, Heartbeats.ReconcilerCheck>();
         services.AddSingleton<Heartbeats.IComponentCheck, Heartbeats.CaddyCheck>();
         services.AddHostedService<Heartbeats.HeartbeatWriter>();
+        services.AddHostedService<Capacity.HostCapacityPublisher>();
         // Before the reconcile workers: the build workers are listening before the first pass asks for a build.
         services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildQueue>());
         services.AddHostedService<ReconcileWorker>();

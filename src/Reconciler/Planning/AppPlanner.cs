@@ -18,7 +18,12 @@ public static class AppPlanner
         {
             var idle = PlanIdle(input, desired);
             var reason = $"release {broken.Id}: {input.ImageError}";
-            return idle with { FailRelease = input.ImageError, LastError = reason, Phase = idle.ServingReleaseId is null ? AppPhase.Failed : idle.Phase };
+            // The image is had as the container starts: a release without one fails at starting.
+            return idle with
+            {
+                FailRelease = input.ImageError, FailedStage = ReleaseStages.Starting, LastError = reason,
+                Phase = idle.ServingReleaseId is null ? AppPhase.Failed : idle.Phase,
+            };
         }
 
         if (desired.Release is not { } release || release.Status == ReleaseStatus.Failed || input.Spec is null)

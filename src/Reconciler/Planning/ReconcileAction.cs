@@ -36,6 +36,7 @@ public sealed record CrashUpdate(int Count, int? LastExitCode, DateTimeOffset? L
 
 /// <param name="ServingReleaseId">The release whose container receives traffic after the actions, if any.</param>
 /// <param name="FailRelease">Why the desired release failed for good (terminal until a new deploy), when it did.</param>
+/// <param name="FailedStage">The stage (<see cref="Contracts.Apps.ReleaseStages"/>) the release failed at, with <paramref name="FailRelease"/>.</param>
 /// <param name="RequeueAfter">When to look again; null when converged.</param>
 /// <param name="Crash">Crash bookkeeping to write, when it changes.</param>
 /// <param name="CancelReleasesBefore">The desired release: every other pending release of the app lost to it (latest wins, whatever order the deploys were written in).</param>
@@ -48,4 +49,5 @@ public sealed record ReconcilePlan(
     string? LastError = null,
     CrashUpdate? Crash = null,
     bool Restarted = false,
-    Guid? CancelReleasesBefore = null);
+    Guid? CancelReleasesBefore = null,
+    string? FailedStage = null);

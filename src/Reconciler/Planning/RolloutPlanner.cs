@@ -1,3 +1,4 @@
+using PersonalCloud.Contracts.Apps;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
 
@@ -31,10 +32,10 @@ internal static class RolloutPlanner
             var exited = candidates.FirstOrDefault(c => c.State is ContainerState.Exited or ContainerState.Dead || c.StartError is not null);
             if (exited is not null)
             {
-                var reason = exited.StartError is { } error
-                    ? $"the engine could not start the container: {error}"
-                    : ExitReasons.Describe(exited, spec.Limits);
-                return Crashed(input, desired, release, actions, serving, isNewRelease, reason, exited.ExitCode);
+                var (reason, stage) = exited.StartError is { } error
+                    ? ($"the engine could not start the container: {error}", ReleaseStages.Starting)
+                    : (ExitReasons.Describe(exited, spec.Limits), ReleaseStages.HealthChecking);
+                return Crashed(input, desired, release, actions, serving, isNewRelease, reason, exited.ExitCode, stage);
             }
 
             if (!isNewRelease && desired.Crashes.RestartNotBefore is { } notBefore && notBefore > now)
@@ -61,7 +62,8 @@ internal static class RolloutPlanner
             {
                 actions.Add(new RemoveContainer(running, release.Rollout.StopTimeout, "never became healthy"));
                 return Crashed(input, desired, release, actions, serving, isNewRelease,
-                    $"the container never passed its health check ({release.Health.Path}) within {release.Health.DeployDeadline.TotalSeconds:0}s", null);
+                    $"the container never passed its health check ({release.Health.Path}) within {release.Health.DeployDeadline.TotalSeconds:0}s", null,
+                    ReleaseStages.HealthChecking);
             }
 
             return new ReconcilePlan(actions, AppPhase.Deploying, servingRelease, Min(PlanTiming.HealthPoll, requeue), CancelReleasesBefore: release.Id);
@@ -95,14 +97,15 @@ internal static class RolloutPlanner
 
     /// <summary>A new release fails for good; the serving release's container is restarted after a growing backoff.</summary>
     private static ReconcilePlan Crashed(PlanInput input, DesiredApp desired, DesiredRelease release, List<ReconcileAction> actions,
-        IReadOnlyList<ObservedContainer> serving, bool isNewRelease, string reason, int? exitCode)
+        IReadOnlyList<ObservedContainer> serving, bool isNewRelease, string reason, int? exitCode, string stage)
     {
         var servingRelease = serving.FirstOrDefault()?.ReleaseId;
         if (isNewRelease)
         {
             EnsureUnavailableRoute(desired, input.Observed, serving, actions);
             var phase = serving.Count > 0 ? AppPhase.Running : AppPhase.Failed;
-            return new ReconcilePlan(actions, phase, servingRelease, null, FailRelease: reason, LastError: reason, CancelReleasesBefore: release.Id);
+            return new ReconcilePlan(actions, phase, servingRelease, null, FailRelease: reason, LastError: reason, CancelReleasesBefore: release.Id,
+                FailedStage: stage);
         }
 
         var crashes = desired.Crashes.Count + 1;
@@ -113,14 +116,17 @@ internal static class RolloutPlanner
             Crash: new CrashUpdate(crashes, exitCode, input.Now, notBefore, reason), Restarted: true, CancelReleasesBefore: release.Id);
     }
 
-    /// <summary>With nothing serving, the hostnames answer 503 rather than proxying to a dead address.</summary>
+    /// <summary>
+    /// With nothing serving, the hostnames answer 503 rather than proxying to a dead address: before any removal (whose
+    /// log catch-up and stop take time), right after the network.
+    /// </summary>
     private static void EnsureUnavailableRoute(DesiredApp desired, ObservedApp observed, IReadOnlyList<ObservedContainer> serving, List<ReconcileAction> actions)
     {
         if (serving.Count > 0)
             return;
         var empty = AppPlanner.RouteFor(desired, []);
         if (!AppPlanner.SameRoute(observed.Route?.Route, empty))
-            actions.Add(new RouteTraffic(empty, "nothing healthy to serve: answer 503"));
+            actions.Insert(actions.TakeWhile(a => a is EnsureNetwork).Count(), new RouteTraffic(empty, "nothing healthy to serve: answer 503"));
     }
 
     private static TimeSpan? Min(TimeSpan a, TimeSpan? b) => b is { } other && other < a ? other : a;

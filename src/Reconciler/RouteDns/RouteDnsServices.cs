@@ -34,16 +34,11 @@ public static class RouteDnsServices
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(
             DatabaseConnectionString.Normalize(sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.DatabaseUrl)).Build());
         // As the reconciler registers them (ReconcilerServices): the responder reads the DNS port and the fallbacks.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.ProxySettings());
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-            return new ProxySettings(options.HttpPort, options.HttpsPort, options.InternalTls, options.DnsPort,
-                options.FallbackPort, options.FallbackPort + 1, $"http://127.0.0.1:{options.ApiPort}/internal/tls/ask");
-        });
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-            return Contracts.Routing.RouteAnswerSettings.Create(options.FallbackPort, options.DashboardHost, options.ApiPort);
+            return Contracts.Routing.RouteAnswerSettings.Create(options.FallbackPort, options.DashboardHost);
         });
         services.AddSingleton<RouteTable>();
         services.AddSingleton(sp => new RouteSnapshotFile(

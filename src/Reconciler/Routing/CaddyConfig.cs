@@ -22,23 +22,45 @@ public sealed record CaddyServer(
 /// <summary>An empty policy turns TLS on for a server that has no host matchers.</summary>
 public sealed record CaddyTlsConnectionPolicy;
 
+/// <param name="SkipCertificates">Hostnames of host matchers Caddy must not manage eagerly: their certificates stay on demand.</param>
 public sealed record CaddyAutomaticHttps(
-    [property: JsonPropertyName("disable_redirects")] bool? DisableRedirects = null);
+    [property: JsonPropertyName("disable_redirects")] bool? DisableRedirects = null,
+    [property: JsonPropertyName("skip_certificates")] IReadOnlyList<string>? SkipCertificates = null);
 
-/// <summary>A route without matchers: it handles every request that reaches its server.</summary>
+/// <summary>A route: without matchers it handles every request that reaches it; a terminal one ends the route list.</summary>
+/// <param name="Match">Matcher sets, any of which selects the route.</param>
 public sealed record CaddyRoute(
-    [property: JsonPropertyName("handle")] IReadOnlyList<CaddyHandler> Handle);
+    [property: JsonPropertyName("handle")] IReadOnlyList<CaddyHandler> Handle,
+    [property: JsonPropertyName("match")] IReadOnlyList<CaddyMatcherSet>? Match = null,
+    [property: JsonPropertyName("terminal")] bool? Terminal = null);
+
+/// <summary>One matcher set: every matcher given must match.</summary>
+/// <param name="VarsRegexp">Placeholder (e.g. <c>{http.request.host}</c>) → the pattern its value must match.</param>
+public sealed record CaddyMatcherSet(
+    [property: JsonPropertyName("host")] IReadOnlyList<string>? Host = null,
+    [property: JsonPropertyName("not")] IReadOnlyList<CaddyMatcherSet>? Not = null,
+    [property: JsonPropertyName("vars_regexp")] IReadOnlyDictionary<string, CaddyPattern>? VarsRegexp = null);
+
+public sealed record CaddyPattern(
+    [property: JsonPropertyName("pattern")] string Pattern);
 
 /// <summary>An HTTP handler; the <c>handler</c> field names the Caddy module.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "handler")]
 [JsonDerivedType(typeof(CaddyReverseProxyHandler), "reverse_proxy")]
 [JsonDerivedType(typeof(CaddyStaticResponseHandler), "static_response")]
+[JsonDerivedType(typeof(CaddyHeadersHandler), "headers")]
 public abstract record CaddyHandler;
 
+/// <summary>Upstreams from DNS (<paramref name="DynamicUpstreams"/>) or fixed ones (<paramref name="Upstreams"/>).</summary>
 public sealed record CaddyReverseProxyHandler(
-    [property: JsonPropertyName("dynamic_upstreams")] CaddySrvUpstreams DynamicUpstreams,
-    [property: JsonPropertyName("transport")] CaddyHttpTransport Transport,
+    [property: JsonPropertyName("dynamic_upstreams")] CaddySrvUpstreams? DynamicUpstreams,
+    [property: JsonPropertyName("upstreams")] IReadOnlyList<CaddyUpstream>? Upstreams,
+    [property: JsonPropertyName("transport")] CaddyHttpTransport? Transport,
     [property: JsonPropertyName("load_balancing")] CaddyLoadBalancing LoadBalancing) : CaddyHandler;
+
+/// <summary>A fixed upstream: <c>host:port</c>, or <c>unix//path</c> for a unix socket.</summary>
+public sealed record CaddyUpstream(
+    [property: JsonPropertyName("dial")] string Dial);
 
 /// <summary>Upstreams from an SRV lookup of <c>name</c> (placeholders replaced per request; no service/proto: the bare name).</summary>
 public sealed record CaddySrvUpstreams(
@@ -59,9 +81,18 @@ public sealed record CaddyLoadBalancing(
     [property: JsonPropertyName("try_duration")] string TryDuration,
     [property: JsonPropertyName("try_interval")] string TryInterval);
 
+/// <summary>Answers by itself; placeholders in header values are replaced per request.</summary>
 public sealed record CaddyStaticResponseHandler(
     [property: JsonPropertyName("status_code")] int StatusCode,
-    [property: JsonPropertyName("body")] string Body) : CaddyHandler;
+    [property: JsonPropertyName("body")] string? Body = null,
+    [property: JsonPropertyName("headers")] IReadOnlyDictionary<string, IReadOnlyList<string>>? Headers = null) : CaddyHandler;
+
+/// <summary>Sets response headers (applied when the response is written, whatever handler writes it).</summary>
+public sealed record CaddyHeadersHandler(
+    [property: JsonPropertyName("response")] CaddyHeaderOps Response) : CaddyHandler;
+
+public sealed record CaddyHeaderOps(
+    [property: JsonPropertyName("set")] IReadOnlyDictionary<string, IReadOnlyList<string>> Set);
 
 public sealed record CaddyTlsApp(
     [property: JsonPropertyName("automation")] CaddyTlsAutomation Automation);

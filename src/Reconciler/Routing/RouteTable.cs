@@ -57,6 +57,43 @@ public sealed partial class RouteTable(NpgsqlDataSource db, TimeProvider time, I
     }
 
     /// <summary>
+    /// Takes a container that died out of its app's route at once (its address as recorded in <c>app_containers</c>),
+    /// so Caddy stops dialling a dead address before any pass runs. Returns the upstreams removed; empty when the route
+    /// did not point at it (a draining or never-routed container).
+    /// </summary>
+    public async Task<DroppedUpstreams> DropContainerAsync(Guid appId, string containerId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await db.OpenConnectionAsync(cancellationToken);
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            var current = await connection.QuerySingleOrDefaultAsync<RouteRow>(new CommandDefinition(
+                SelectRoutes + " WHERE r.app_id = @appId FOR UPDATE OF r", new { appId }, tx, cancellationToken: cancellationToken));
+            var ip = current is null ? null : await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                "SELECT ip_address FROM app_containers WHERE container_id = @containerId AND app_id = @appId", new { containerId, appId }, tx, cancellationToken: cancellationToken));
+            if (current is null || ip is null)
+                return DroppedUpstreams.None;
+
+            var stored = current.ToStoredRoute();
+            var dropped = stored.Upstreams.Where(u => u.StartsWith(ip + ":", StringComparison.Ordinal)).ToList();
+            if (dropped.Count == 0)
+                return DroppedUpstreams.None;
+            var next = StoredRoute.Next(stored, new AppRoute(appId, stored.AppName, stored.Hostnames, stored.Upstreams.Except(dropped).ToList()), time.GetUtcNow(), null)!;
+            await WriteAsync(connection, tx, next, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+
+            Swap(Snapshot.With(next));
+            LogDropped(logger, appId, containerId, string.Join(",", dropped));
+            return new DroppedUpstreams(dropped, next.Upstreams.Count);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Removes the routes of every app not in <paramref name="knownAppIds"/>. True when any was removed.
     /// Callers must pass the apps read from the database, never an empty set standing in for a failed read.
     /// </summary>
@@ -123,15 +160,7 @@ public sealed partial class RouteTable(NpgsqlDataSource db, TimeProvider time, I
         if (next is null)
             return false;
 
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO routes (app_id, app_name, hostnames, upstreams, updated_at)
-            VALUES (@AppId, @AppName, @Hostnames, @Upstreams, @UpdatedAt)
-            ON CONFLICT (app_id) DO UPDATE SET app_name = excluded.app_name, hostnames = excluded.hostnames,
-                upstreams = excluded.upstreams, updated_at = excluded.updated_at
-            """,
-            new { next.AppId, next.AppName, Hostnames = next.Hostnames.ToArray(), Upstreams = next.Upstreams.ToArray(), UpdatedAt = next.UpdatedAt.UtcDateTime },
-            tx,
-            cancellationToken: cancellationToken));
+        await WriteAsync(connection, tx, next, cancellationToken);
         await tx.CommitAsync(cancellationToken);
 
         var snapshot = Snapshot.With(next);
@@ -141,6 +170,17 @@ public sealed partial class RouteTable(NpgsqlDataSource db, TimeProvider time, I
             LogHostnameTaken(logger, next.AppId, hostname, snapshot.OwnerOf(hostname)!.AppId);
         return true;
     }
+
+    private static Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, StoredRoute next, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO routes (app_id, app_name, hostnames, upstreams, updated_at)
+            VALUES (@AppId, @AppName, @Hostnames, @Upstreams, @UpdatedAt)
+            ON CONFLICT (app_id) DO UPDATE SET app_name = excluded.app_name, hostnames = excluded.hostnames,
+                upstreams = excluded.upstreams, updated_at = excluded.updated_at
+            """,
+            new { next.AppId, next.AppName, Hostnames = next.Hostnames.ToArray(), Upstreams = next.Upstreams.ToArray(), UpdatedAt = next.UpdatedAt.UtcDateTime },
+            tx,
+            cancellationToken: cancellationToken));
 
     private async Task<int> RemoveAsync(Guid[] appIds, CancellationToken cancellationToken)
     {
@@ -167,6 +207,9 @@ public sealed partial class RouteTable(NpgsqlDataSource db, TimeProvider time, I
     [LoggerMessage(Level = LogLevel.Information, Message = "Route of app {AppId} is now {Hostnames} -> {Upstreams}")]
     private static partial void LogApplied(ILogger logger, Guid appId, string hostnames, string upstreams);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Route of app {AppId}: container {ContainerId} died, {Upstreams} taken out of it at once")]
+    private static partial void LogDropped(ILogger logger, Guid appId, string containerId, string upstreams);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Route of app {AppId} removed")]
     private static partial void LogRemoved(ILogger logger, Guid appId);
 
@@ -175,6 +218,12 @@ public sealed partial class RouteTable(NpgsqlDataSource db, TimeProvider time, I
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId} claims hostname {Hostname}, which app {OwnerAppId} owns: its claim is ignored")]
     private static partial void LogHostnameTaken(ILogger logger, Guid appId, string hostname, Guid ownerAppId);
+
+    /// <summary>What <see cref="DropContainerAsync"/> took out of a route, and how many upstreams are left in it.</summary>
+    public sealed record DroppedUpstreams(IReadOnlyList<string> Dropped, int Remaining)
+    {
+        public static DroppedUpstreams None { get; } = new([], 0);
+    }
 
     /// <summary>A <c>routes</c> row as Dapper reads it (timestamptz arrives as a UTC <see cref="DateTime"/>).</summary>
     private sealed class RouteRow

@@ -10,17 +10,32 @@ namespace PersonalCloud.Reconciler.Status;
 /// <summary>Writes observed state back to Postgres: phase, observed generation, serving release, release outcomes, crashes.</summary>
 public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
 {
-    /// <summary>A release the engine refuses to run: failed with the engine's reason, shown as the app's last error.</summary>
-    public async Task FailReleaseAsync(Guid appId, Guid releaseId, string reason, CancellationToken ct)
+    /// <summary>A release that cannot run (the engine refuses it, its build failed): failed at <paramref name="stage"/> with the reason, shown as the app's last error.</summary>
+    public async Task FailReleaseAsync(Guid appId, Guid releaseId, string reason, string stage, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (!await LockAppAsync(connection, tx, appId))
             return;
-        await MarkFailedAsync(connection, tx, releaseId, reason, now);
+        await MarkFailedAsync(connection, tx, releaseId, reason, stage, now);
         await connection.ExecuteAsync("UPDATE apps SET last_error = @reason, status_updated_at = @now WHERE id = @appId", new { reason, now, appId }, tx);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The container that served died (its address just left the route) and nothing else serves: the status says so at
+    /// once, before the pass that counts the crash and restarts it (which may wait for a free worker) writes its own.
+    /// </summary>
+    public async Task ServingContainerDiedAsync(Guid appId, int? exitCode, string lastError, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE apps SET status = @status, last_error = @lastError, last_exit_code = COALESCE(@exitCode, last_exit_code), status_updated_at = @now
+            WHERE id = @appId
+            """,
+            new { status = AppStatus.CrashLooping, lastError, exitCode, now = time.GetUtcNow(), appId }, cancellationToken: ct));
     }
 
     public async Task WriteAsync(DesiredApp desired, ReconcilePlan plan, ContainerSpec? spec, CancellationToken ct)
@@ -47,7 +62,7 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
         }
 
         if (plan.FailRelease is { } reason && releaseId is { } failing)
-            await MarkFailedAsync(connection, tx, failing, reason, now);
+            await MarkFailedAsync(connection, tx, failing, reason, plan.FailedStage ?? ReleaseStages.Starting, now);
 
         if (plan.ServingReleaseId is { } serving)
             await MarkServingAsync(connection, tx, appId, serving, now);
@@ -122,8 +137,8 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
     private static async Task<bool> LockAppAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid appId) =>
         await connection.ExecuteScalarAsync<Guid?>("SELECT id FROM apps WHERE id = @appId FOR UPDATE", new { appId }, tx) is not null;
 
-    private static Task MarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid releaseId, string reason, DateTimeOffset now) =>
+    private static Task MarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid releaseId, string reason, string stage, DateTimeOffset now) =>
         connection.ExecuteAsync(
-            "UPDATE releases SET status = @failed, failure_reason = @reason, failed_at = @now WHERE id = @releaseId AND status <> @failed",
-            new { failed = ReleaseStatus.Failed, reason, now, releaseId }, tx);
+            "UPDATE releases SET status = @failed, failure_reason = @reason, failed_stage = @stage, failed_at = @now WHERE id = @releaseId AND status <> @failed",
+            new { failed = ReleaseStatus.Failed, reason, stage, now, releaseId }, tx);
 }

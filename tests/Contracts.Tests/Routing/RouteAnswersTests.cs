@@ -4,7 +4,7 @@ namespace PersonalCloud.Contracts.Tests.Routing;
 
 public sealed class RouteAnswersTests
 {
-    private static readonly RouteAnswerSettings Settings = RouteAnswerSettings.Create(15380, PlatformHostnames.Dashboard(null, "localhost"), 8300);
+    private static readonly RouteAnswerSettings Settings = RouteAnswerSettings.Create(15380, PlatformHostnames.Dashboard(null, "localhost"));
 
     [Test]
     public void ZoneLines_ForAnAppWithTwoUpstreams_AreItsSrvRecordsThenEachTargetsARecord()
@@ -27,12 +27,12 @@ public sealed class RouteAnswersTests
     }
 
     [Test]
-    public void TargetsFor_TheDashboardHost_IsTheApiOnLoopback_EvenWhenAnAppClaimsIt()
+    public void TargetsFor_TheDashboardHost_IsThe404Server_EvenWhenAnAppClaimsIt()
     {
         var targets = RouteAnswers.TargetsFor("DASHBOARD.localhost", ["10.0.0.9:80"], Settings);
 
         RouteAnswers.ZoneLines("dashboard.localhost", targets).Should().Equal(
-            "dashboard.localhost. 1 IN SRV 0 1 8300 127-0-0-1.ip.pcloud.internal.",
+            "dashboard.localhost. 1 IN SRV 0 1 15380 127-0-0-1.ip.pcloud.internal.",
             "127-0-0-1.ip.pcloud.internal. 1 IN A 127.0.0.1");
     }
 

@@ -23,6 +23,17 @@ public sealed class SecretBoxTests
         sealedValue.Split('.')[1].Should().HaveLength(8);
     }
 
+    [TestCase("")]
+    [TestCase("a")]
+    [TestCase("päss wörd")]
+    [TestCase("0123456789abcdef0123456789abcdef0123456789")]
+    public void PlaintextBytes_OfASealedValue_IsItsUtf8Size_WithoutTheKey(string plaintext) =>
+        SecretBox.PlaintextBytes(_box.Seal(App, "KEY", plaintext)).Should().Be(System.Text.Encoding.UTF8.GetByteCount(plaintext));
+
+    [Test]
+    public void PlaintextBytes_OfSomethingNotSealed_Throws() =>
+        FluentActions.Invoking(() => SecretBox.PlaintextBytes("plain text")).Should().Throw<SecretOpenException>();
+
     [Test]
     public void Seal_SameValueTwice_GivesDifferentCiphertexts() =>
         _box.Seal(App, "KEY", "v").Should().NotBe(_box.Seal(App, "KEY", "v"));

@@ -66,6 +66,26 @@ public sealed class ValidationRulesTests
     [TestCase("-a.example.com")]
     public void Hostname_Invalid_IsRejected(string hostname) => ValidationRules.Hostname(hostname).Should().NotBeNull();
 
+    [TestCase("10.0.0.5")]
+    [TestCase("127.0.0.1")]
+    [TestCase("1.2.3.4.5")]
+    [TestCase("app.123")]
+    public void Hostname_IpLiteralOrNumericTopLabel_IsRejectedAsAnAddress(string hostname) =>
+        ValidationRules.Hostname(hostname).Should().Contain("IP address");
+
+    [TestCase("pcloud.internal")]
+    [TestCase("ip.pcloud.internal")]
+    [TestCase("10-0-0-5.ip.pcloud.internal")]
+    [TestCase("shop.pcloud.internal")]
+    public void Hostname_InThePlatformsOwnZone_IsRejected(string hostname) =>
+        ValidationRules.Hostname(hostname).Should().Contain("the platform's own DNS zone");
+
+    [TestCase("10-0-0-5.example.com")]
+    [TestCase("app.internal")]
+    [TestCase("mypcloud.internal")]
+    [TestCase("123.example.com")]
+    public void Hostname_ThatOnlyLooksClose_IsAccepted(string hostname) => ValidationRules.Hostname(hostname).Should().BeNull();
+
     [TestCase(0)]
     [TestCase(65536)]
     public void Port_OutOfRange_IsRejected(int port) => ValidationRules.Port(port).Should().NotBeNull();

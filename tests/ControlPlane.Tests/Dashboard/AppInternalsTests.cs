@@ -8,7 +8,7 @@ namespace PersonalCloud.ControlPlane.Tests.Dashboard;
 public sealed class AppInternalsTests
 {
     private static readonly DateTime T0 = new(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
-    private static readonly RouteAnswerSettings Answers = RouteAnswerSettings.Create(15380, "dashboard.localhost", 8300);
+    private static readonly RouteAnswerSettings Answers = RouteAnswerSettings.Create(15380, "dashboard.localhost");
     private static readonly AppRow App = new()
     {
         Id = Guid.Parse("0a0b0c0d-0000-0000-0000-000000000001"),

@@ -67,8 +67,20 @@ public sealed class FaultDrills : PlatformTest
         await ShellScript.RunAsync(RepoPaths.Script("stop-postgres.sh"), Platform.ProcessEnvironment, TimeSpan.FromMinutes(1));
         int served = 0, failed = 0;
         string? firstFailure = null;
+        var apiAnswers = new List<(HttpStatusCode Status, string? RetryAfter, string Body)>();
         try
         {
+            // The owner's API says what is wrong: 503 naming the database, for a read and for a change.
+            foreach (var call in new Func<Task<HttpResponseMessage>>[]
+                     {
+                         () => Api.Http.GetAsync("/api/apps"),
+                         () => Api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(PlatformApi.UniqueName("pgdown"))),
+                     })
+            {
+                using var response = await call();
+                apiAnswers.Add((response.StatusCode, response.Headers.RetryAfter?.ToString(), await response.Content.ReadAsStringAsync()));
+            }
+
             // The outage lasts a fixed time by design: every request during it is counted.
             var outage = Stopwatch.StartNew();
             while (outage.Elapsed < PostgresOutage)
@@ -92,6 +104,15 @@ public sealed class FaultDrills : PlatformTest
         }
 
         TestContext.Progress.WriteLine($"postgres outage of {PostgresOutage.TotalSeconds:0} s: {served} requests served, {failed} failed");
+        foreach (var (status, retryAfter, body) in apiAnswers)
+        {
+            status.Should().Be(HttpStatusCode.ServiceUnavailable, body);
+            retryAfter.Should().NotBeNull();
+            using var problem = System.Text.Json.JsonDocument.Parse(body);
+            problem.RootElement.GetProperty("type").GetString().Should().EndWith("/database-unavailable");
+            problem.RootElement.GetProperty("title").GetString().Should().Contain("database (Postgres)");
+        }
+
         served.Should().BeGreaterThan(0);
         failed.Should().Be(0, $"apps are served from the routing the proxy already has (first failure: {firstFailure})");
 

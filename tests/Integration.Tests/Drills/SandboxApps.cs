@@ -29,6 +29,22 @@ public static class SandboxApps
         CMD ["sh", "-c", "echo allocating; exec tail /dev/zero"]
         """;
 
+    /// <summary>Never answers /cgi-bin/slow (the CGI sleeps): a health check on that path holds a reconcile pass for its whole timeout.</summary>
+    private const string SlowHealthDockerfile = """
+        FROM scratch
+        COPY busybox /bin/busybox
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        COPY slow /www/cgi-bin/slow
+        EXPOSE 8080
+        CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+        """;
+
+    public static Task<string> BuildSlowHealthAsync(PlatformFixture platform)
+    {
+        var files = new Dictionary<string, byte[]>(TestImages.BusyboxFiles()) { ["slow"] = System.Text.Encoding.UTF8.GetBytes("#!/bin/sh\nsleep 3600\n") };
+        return TestImages.BuildAsync(platform.Docker, TestImages.ContentTag("pcloud-test/slow-health", SlowHealthDockerfile, files), SlowHealthDockerfile, files, CancellationToken.None);
+    }
+
     public static Task<string> BuildWritesToRootAsync(PlatformFixture platform) => BuildAsync(platform, "pcloud-test/writes-root", WritesToRootDockerfile);
 
     public static Task<string> BuildAllocatorAsync(PlatformFixture platform) => BuildAsync(platform, "pcloud-test/allocator", AllocatorDockerfile);

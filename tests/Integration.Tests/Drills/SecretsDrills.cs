@@ -117,7 +117,12 @@ public sealed class SecretsDrills : PlatformTest
 
         var port = Platform.ApiPort + 6;
         await using (var second = PlatformProcess.Start(RepoPaths.ControlPlaneDll,
-            new Dictionary<string, string>(Platform.ProcessEnvironment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" },
+            new Dictionary<string, string>(Platform.ProcessEnvironment)
+            {
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                // The shared platform's ControlPlane serves the default socket: a second one needs its own.
+                ["PCLOUD_DASHBOARD_SOCKET"] = Path.Combine(Platform.DataDir, "run", "controlplane-second", "dashboard.sock"),
+            },
             Path.Combine(Platform.DataDir, "logs", "controlplane-second.log")))
         {
             using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

@@ -24,9 +24,10 @@ public sealed class StatusTruthDrills : PlatformTest
             var status = await Api.GetAppAsync(app.Id);
             var events = await Api.GetAsync<IReadOnlyList<AppEventResponse>>($"/api/apps/{app.Id}/events");
 
-            release.FailureReason.Should().Be("killed: out of memory (limit 64 MiB)");
-            status!.LastError.Should().Contain("killed: out of memory (limit 64 MiB)");
-            events.Should().Contain(e => e.Action == "FailRelease" && e.Reason.Contains("out of memory"));
+            release.FailureReason.Should().Be("killed: out of memory (limit 64 MB)", "the limit as the API sets it (memoryMb), not exit code 137");
+            status!.LastError.Should().Contain("killed: out of memory (limit 64 MB)");
+            status.LastFailedRelease!.Release.FailureReason.Should().Be("killed: out of memory (limit 64 MB)");
+            events.Should().Contain(e => e.Action == "FailRelease" && e.Outcome == "failed" && e.Error!.Contains("out of memory"));
             await SandboxApps.RunningContainerAsync(Platform, Api, neighbour.Id);
             (await Api.GetThroughProxyAsync(neighbour.GeneratedHostname)).Status.Should().Be(HttpStatusCode.OK);
         }
@@ -63,6 +64,93 @@ public sealed class StatusTruthDrills : PlatformTest
         finally
         {
             await SandboxApps.DeleteAsync(Api, app.Id);
+        }
+    }
+
+    [Test]
+    public async Task ServingContainerSigkilled_WhileEveryReconcileWorkerIsBusy_RequestsGet503FromTheFallback_NeverA502()
+    {
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("sigkill"), Platform.HelloImage);
+        var busy = new List<AppResponse>();
+        try
+        {
+            var container = await SandboxApps.RunningContainerAsync(Platform, Api, app.Id);
+
+            // Deploys whose health probe never answers: each pass waits out the probe's 15 s timeout, one on every worker
+            // (shorter than the health monitor's three missed checks, so the crash is the pass's to count).
+            var slow = await SandboxApps.BuildSlowHealthAsync(Platform);
+            for (var i = 0; i < new Reconciler.Hosting.ReconcilerOptions().Workers; i++)
+            {
+                busy.Add(await SandboxApps.CreateAsync(Api, new
+                {
+                    name = PlatformApi.UniqueName("busy"), image = slow,
+                    healthCheck = new { path = "/cgi-bin/slow", timeoutSeconds = 15, deployDeadlineSeconds = 600 },
+                }));
+            }
+
+            // A probe hangs in every busy app (its CGI sleeps): every worker is inside a pass that lasts until the probe's timeout.
+            await Eventually.UntilAsync(async () =>
+            {
+                var containers = await Task.WhenAll(busy.Select(b => PlatformDocker.RunningContainersAsync(Platform, b.Id)));
+                if (!containers.All(c => c.Count == 1))
+                    return false;
+                var sleeping = await Task.WhenAll(containers.Select(c => SandboxApps.ShAsync(Platform, c[0].ID, "pidof sleep || true")));
+                return sleeping.All(pids => pids.Trim().Length > 0);
+            }, PlatformApi.ConvergeTimeout, "every busy app has a health probe waiting on it");
+
+            var killed = new TaskCompletionSource();
+            var answers = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var timeline = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var clock = new System.Diagnostics.Stopwatch();
+            using var stop = new CancellationTokenSource(PlatformApi.ConvergeTimeout);
+
+            // Requests sent after the kill (one in flight at that moment may be cut off with the process, as any would be).
+            var probes = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var afterKill = killed.Task.IsCompleted;
+                    var sentAt = clock.Elapsed;
+                    var answer = await AnswerAsync(app.GeneratedHostname);
+                    if (!afterKill)
+                        continue;
+                    answers.Enqueue(answer);
+                    timeline.Enqueue($"+{sentAt.TotalMilliseconds:0}ms ({(clock.Elapsed - sentAt).TotalMilliseconds:0}ms) {answer[..Math.Min(answer.Length, 40)]}");
+                }
+            })).ToList();
+            await Platform.Docker.Containers.KillContainerAsync(container.ID, new ContainerKillParameters { Signal = "SIGKILL" });
+            clock.Start();
+            killed.SetResult();
+
+            await Eventually.UntilAsync(() => Task.FromResult(answers.Count >= 40),
+                PlatformApi.ConvergeTimeout, () => $"requests after the kill are answered (so far: {string.Join(" | ", answers.Distinct())})");
+            await stop.CancelAsync();
+            await Task.WhenAll(probes);
+
+            TestContext.Out.WriteLine($"answers after the kill: {string.Join(" | ", answers.GroupBy(a => a).Select(g => $"{g.Count()}× {g.Key}"))}");
+            TestContext.Out.WriteLine($"first answers (sent after the kill, duration): {string.Join(" | ", timeline.Take(24))}");
+            answers.Should().OnlyContain(a => a.StartsWith("503 ", StringComparison.Ordinal),
+                "the route leaves the dead container at once: the fallback answers 503, no request waits for a dead address into a 502");
+            answers.Should().Contain(a => a.Contains(Reconciler.Routing.CaddyConfigBuilder.UnavailableBody));
+
+            // The status says what happened at once, though no worker is free yet; the journal says why the route changed.
+            var status = await Api.GetAppAsync(app.Id);
+            status!.Status.Should().Be(AppStatus.CrashLooping);
+            status.LastError.Should().Contain("killed by SIGKILL (exit code 137)");
+            var shortId = container.ID[..12];
+            var events = await Api.GetAsync<IReadOnlyList<AppEventResponse>>($"/api/apps/{app.Id}/events");
+            events.Should().Contain(e => e.Action == "DropDeadUpstream" && e.Reason.Contains(shortId) && e.Reason.Contains("killed by SIGKILL"));
+
+            // Once a worker is free, the pass counts the crash and restarts after the backoff.
+            await Eventually.UntilAsync(async () => (await Api.GetAppAsync(app.Id))!.CrashCount == 1, PlatformApi.ConvergeTimeout, "the crash is counted");
+            (await Api.GetAsync<IReadOnlyList<AppEventResponse>>($"/api/apps/{app.Id}/events"))
+                .Should().Contain(e => e.Action == "BackOffAfterCrash" && e.Reason.Contains("killed by SIGKILL (exit code 137)"));
+        }
+        finally
+        {
+            await SandboxApps.DeleteAsync(Api, app.Id);
+            foreach (var b in busy)
+                await SandboxApps.DeleteAsync(Api, b.Id);
         }
     }
 
@@ -108,6 +196,23 @@ public sealed class StatusTruthDrills : PlatformTest
             if (squatter is not null)
                 await Platform.Docker.Containers.RemoveContainerAsync(squatter, new ContainerRemoveParameters { Force = true });
             await SandboxApps.DeleteAsync(Api, app.Id);
+        }
+    }
+
+    /// <summary>One request through Caddy, "status body" or the client's error; the timeout outlasts Caddy's 5 s of retries, so a 502 is seen as one.</summary>
+    private async Task<string> AnswerAsync(string hostname)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{Platform.HttpPort}/");
+        request.Headers.Host = hostname;
+        try
+        {
+            using var response = await client.SendAsync(request);
+            return $"{(int)response.StatusCode} {(await response.Content.ReadAsStringAsync()).Trim()}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return $"{e.GetType().Name}: {e.Message}";
         }
     }
 

@@ -33,6 +33,9 @@ public sealed class SupervisedPlatform : IAsyncDisposable
 
     public const int LogKeep = 2;
 
+    /// <summary>The platform role's connection string, as the supervised processes get it.</summary>
+    public string DatabaseUrl => _environment["PCLOUD_DATABASE_URL"];
+
     public HttpClient Api { get; private set; } = null!;
 
     public static async Task<SupervisedPlatform> StartAsync(Docker.DotNet.IDockerClient docker)

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
 using Docker.DotNet;
+using Npgsql;
 using PersonalCloud.Contracts.Api;
+using PersonalCloud.Contracts.Hosting;
 using PersonalCloud.Integration.Tests.Platform.Drills;
 using PersonalCloud.Integration.Tests.Support;
 
@@ -108,6 +111,38 @@ public sealed class SupervisorDrills
         var bytes = ReadShared(log);
         bytes.Should().NotContain(0, "an appending writer continues at the new end, leaving no hole of NULs");
         File.Exists(log + $".{SupervisedPlatform.LogKeep + 1}").Should().BeFalse("only PCLOUD_LOG_KEEP rotated copies are kept");
+    }
+
+    [Test]
+    public async Task PostgresLog_AboveTheSizeLimit_IsRotated_AndPostgresWritesOnAtTheNewStart()
+    {
+        var dir = Path.Combine(_platform.DataDir, "logs", "postgres");
+        var log = Path.Combine(dir, "postgres.log");
+        var marker = "flood-" + Guid.NewGuid().ToString("N");
+        await using var db = NpgsqlDataSource.Create(DatabaseConnectionString.Normalize(_platform.DatabaseUrl));
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            // Any role may RAISE LOG: 400 × 8 KiB is 3.2 MB of server log, fifty times the limit, in about a second.
+            for (var i = 0; i < 400; i++)
+                await connection.ExecuteAsync($"DO $$ BEGIN RAISE LOG '%', '{marker}-{i} ' || repeat('x', 8192); END $$");
+        }
+
+        var seen = "";
+        await Eventually.UntilAsync(() =>
+        {
+            seen = string.Join(", ", new DirectoryInfo(dir).GetFiles().Select(f => $"{f.Name} {f.Length}"));
+            return Task.FromResult(File.Exists(log + ".1") && new FileInfo(log).Length < SupervisedPlatform.LogMaxBytes);
+        }, RestartTimeout, () => $"the collector's postgres.log is rotated back under the limit (now: {seen})");
+
+        // The collector keeps its file open for appending: what it writes next lands at the new start, no hole before it.
+        var after = "after-rotation-" + Guid.NewGuid().ToString("N");
+        await using (var connection = await db.OpenConnectionAsync())
+            await connection.ExecuteAsync($"DO $$ BEGIN RAISE LOG '{after}'; END $$");
+        await Eventually.UntilAsync(() => Task.FromResult(System.Text.Encoding.UTF8.GetString(ReadShared(log)).Contains(after, StringComparison.Ordinal)),
+            RestartTimeout, "Postgres goes on writing into the truncated file");
+        ReadShared(log).Should().NotContain(0, "an appending writer continues at the new end, leaving no hole of NULs");
+        new DirectoryInfo(dir).GetFiles().Should().HaveCountLessThanOrEqualTo(SupervisedPlatform.LogKeep + 1, "only PCLOUD_LOG_KEEP rotated copies are kept");
+        TestContext.Out.WriteLine($"Postgres log files after the flood: {seen}");
     }
 
     /// <summary>How often Caddy's log (and its rotated copies) says it started from its last saved config.</summary>

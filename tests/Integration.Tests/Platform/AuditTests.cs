@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Npgsql;
 using PersonalCloud.Contracts.Api;
+using PersonalCloud.Integration.Tests.Support;
 
 namespace PersonalCloud.Integration.Tests.Platform;
 
@@ -53,7 +54,12 @@ public sealed class AuditTests : PlatformTest
         using var body = new StringContent($$$"""{"vars":{"X":"{{{secret}}}"}}""", Encoding.UTF8, "application/json");
         (await anonymous.PostAsync($"/api/apps/{target}/env", body)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
 
-        var unauthorized = (await Api.GetAsync<IReadOnlyList<AuditEntryResponse>>($"/api/audit?app={target}")).Should().ContainSingle().Subject;
+        // Anonymous calls are counted in memory and written at the end of their window (PCLOUD_AUDIT_ANONYMOUS_WINDOW_SECONDS).
+        IReadOnlyList<AuditEntryResponse> rows = [];
+        await Eventually.UntilAsync(async () => (rows = await Api.GetAsync<IReadOnlyList<AuditEntryResponse>>($"/api/audit?app={target}")).Count > 0,
+            TimeSpan.FromSeconds(30), "the anonymous call's row is written once its window closes");
+        var unauthorized = rows.Should().ContainSingle().Subject;
+        unauthorized.Count.Should().Be(1);
         unauthorized.Actor.Should().Be("anonymous");
         unauthorized.StatusCode.Should().Be(401);
         unauthorized.Route.Should().Be("/api/apps/{id:guid}/env");

@@ -2,25 +2,25 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PersonalCloud.Contracts.Api;
+using PersonalCloud.Integration.Tests.Support;
 
 namespace PersonalCloud.Integration.Tests.Platform;
 
 /// <summary>
-/// A browser's view of the API: cookies kept, no bearer token. Each client claims its own client address (the API
-/// believes X-Forwarded-For from loopback, as from Caddy), so its login attempts are limited apart from other tests'.
+/// A browser's view of the dashboard at https://dashboard.&lt;base domain&gt; through Caddy: cookies kept (Secure
+/// ones included), no bearer token. Each client connects from a loopback address of its own, which Caddy forwards,
+/// so its login attempts are limited apart from other tests'.
 /// </summary>
 public sealed class DashboardClient : IDisposable
 {
-    private static int _clients;
-
     public DashboardClient(PlatformFixture platform)
     {
         Platform = platform;
         Cookies = new CookieContainer();
-        Http = new HttpClient(new SocketsHttpHandler { CookieContainer = Cookies }) { BaseAddress = platform.Api.BaseAddress };
-        var n = Interlocked.Increment(ref _clients);
-        ClientAddress = $"198.18.{(n / 250) % 250}.{(n % 250) + 1}";
-        Http.DefaultRequestHeaders.Add("X-Forwarded-For", ClientAddress);
+        var address = EdgeClient.NewAddress();
+        Http = EdgeClient.Create(platform, address, Cookies);
+        Http.BaseAddress = EdgeClient.DashboardHttps(platform);
+        ClientAddress = address.ToString();
     }
 
     public PlatformFixture Platform { get; }

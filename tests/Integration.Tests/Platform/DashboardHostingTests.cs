@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using PersonalCloud.Integration.Tests.Support;
 
@@ -73,57 +70,22 @@ public sealed partial class DashboardHostingTests
     }
 
     [Test]
-    public async Task ThroughCaddy_TheDashboardHost_ServesThePageAndTheApi()
-    {
-        var api = new PlatformApi(_platform);
-        (HttpStatusCode Status, string Body) page = default;
-        await Eventually.UntilAsync(async () => (page = await api.GetThroughProxyAsync(DashboardHost)).Status == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30), () => $"Caddy serves the dashboard at {DashboardHost} (last: {page.Status})");
-        page.Body.Should().Be(await IndexHtmlAsync());
-
-        (await api.GetThroughProxyAsync(DashboardHost, "/api/apps")).Status.Should().Be(HttpStatusCode.Unauthorized, "the API needs a token or session there too");
-    }
-
-    [Test]
-    public async Task ThroughCaddysHttps_TheDashboardHost_HasACertificateFromCaddysLocalCa()
+    public async Task ThroughCaddysHttps_TheDashboardHost_ServesThePageAndTheApi_WithACertificateFromCaddysLocalCa()
     {
         (await _anonymous.GetAsync($"/internal/tls/ask?domain={DashboardHost}")).StatusCode.Should().Be(HttpStatusCode.OK);
-        using var https = new HttpClient(new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.Zero,
-            // Dial Caddy's HTTPS port on loopback; the URL still sets SNI and Host.
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(IPAddress.Loopback, _platform.HttpsPort, ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = IssuedByCaddysLocalCa },
-        }) { Timeout = TimeSpan.FromSeconds(10) };
+        // Validates the certificate against Caddy's local CA (EdgeClient.IssuedByCaddysLocalCa).
+        using var https = EdgeClient.Create(_platform, EdgeClient.NewAddress());
+        https.BaseAddress = EdgeClient.DashboardHttps(_platform);
 
         string? body = null;
         await Eventually.UntilAsync(async () =>
         {
-            using var response = await https.GetAsync($"https://{DashboardHost}:{_platform.HttpsPort}/apps");
+            using var response = await https.GetAsync("/apps");
             body = await response.Content.ReadAsStringAsync();
             return response.StatusCode == HttpStatusCode.OK;
         }, TimeSpan.FromSeconds(30), $"https://{DashboardHost} answers with a certificate Caddy's local CA signed");
         body.Should().Be(await IndexHtmlAsync());
-    }
-
-    private bool IssuedByCaddysLocalCa(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (certificate is not X509Certificate2 leaf || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-            return false;
-        var rootFile = Path.Combine(_platform.DataDir, "caddy", "data", "pki", "authorities", "local", "root.crt");
-        using var root = X509Certificate2.CreateFromPem(File.ReadAllText(rootFile));
-        using var trusted = new X509Chain();
-        trusted.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        trusted.ChainPolicy.CustomTrustStore.Add(root);
-        trusted.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        foreach (var element in chain?.ChainElements ?? Enumerable.Empty<X509ChainElement>())
-            trusted.ChainPolicy.ExtraStore.Add(element.Certificate);
-        return trusted.Build(leaf);
+        (await https.GetAsync("/api/apps")).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "the API needs a token or session there too");
     }
 
     private static void ShouldHaveSecurityHeaders(HttpResponseMessage response)

@@ -44,6 +44,9 @@ public sealed class EventJournalTests
             events = await api.GetAsync<IReadOnlyList<AppEventResponse>>($"/api/apps/{app.Id}/events");
             return events.Any(e => e.Action == "FailRelease");
         }, PlatformApi.ConvergeTimeout, "the failure is journaled");
-        events.First(e => e.Action == "FailRelease").Reason.Should().Contain("does-not-exist");
+        var failed = events.First(e => e.Action == "FailRelease");
+        failed.Outcome.Should().Be("failed", "a release failing is a failure, not a succeeded action");
+        failed.Reason.Should().Contain("failed at the starting stage");
+        failed.Error.Should().Contain("does-not-exist");
     }
 }

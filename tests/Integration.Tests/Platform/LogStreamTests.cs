@@ -134,10 +134,10 @@ public sealed class LogStreamTests : PlatformTest
         (await Api.Http.GetAsync($"/api/apps/{Guid.NewGuid()}/logs/stream")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
     [Test]
-    public async Task LogNotifications_WakeTheSubscribersOfTheNotifiedAppOnly()
+    public async Task LiveNotifications_WakeTheSubscribersOfTheNotifiedAppOnly()
     {
         await using var db = NpgsqlDataSource.Create(Platform.DatabaseUrl);
-        using var notifications = new LogNotifications(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<LogNotifications>.Instance);
+        using var notifications = new LiveNotifications(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveNotifications>.Instance);
         await notifications.StartAsync(CancellationToken.None);
         var appId = Guid.NewGuid();
         using var subscription = notifications.Subscribe(appId);
@@ -153,6 +153,33 @@ public sealed class LogStreamTests : PlatformTest
         (await other.WaitAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None)).Should().BeFalse("another app's lines do not wake it");
         notifications.SubscriberCount.Should().Be(2);
         await notifications.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
+    public async Task LiveNotifications_WakeAReleasesSubscriber_WhenTheReleaseReachesAStage()
+    {
+        var app = await Api.CreateAppAsync(PlatformApi.UniqueName("stagewake"));
+        var deploy = await Api.DeployAsync(app.Id, "pcloud-test/not-there:1");
+        await using var db = NpgsqlDataSource.Create(Platform.DatabaseUrl);
+        using var notifications = new LiveNotifications(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveNotifications>.Instance);
+        await notifications.StartAsync(CancellationToken.None);
+        using var release = notifications.SubscribeRelease(deploy.Release!.Id);
+        using var logs = notifications.Subscribe(deploy.Release.Id);
+
+        // The listener connects in the background: write until it hears one. A stage row's trigger sends the NOTIFY.
+        var stage = 0;
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var insert = db.CreateCommand("INSERT INTO release_stages (release_id, stage, at) VALUES ($1, $2, now())");
+            insert.Parameters.AddWithValue(deploy.Release.Id);
+            insert.Parameters.AddWithValue($"test-{stage++}");
+            await insert.ExecuteNonQueryAsync();
+            return await release.WaitAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        }, TimeSpan.FromSeconds(30), "a stage reached wakes the release's subscriber");
+
+        (await logs.WaitAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None)).Should().BeFalse("a log subscription with the same id listens on another channel");
+        await notifications.StopAsync(CancellationToken.None);
+        await Api.Http.DeleteAsync($"/api/apps/{app.Id}");
     }
 
     private static async Task NotifyAsync(NpgsqlDataSource db, Guid appId)

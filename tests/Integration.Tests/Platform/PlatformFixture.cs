@@ -39,6 +39,8 @@ public sealed class PlatformFixture
 
     public string DatabaseUrl { get; private set; } = "";
 
+    public const int AuditAnonymousWindowSeconds = 2;
+
     public string ApiToken { get; private set; } = "";
 
     /// <summary>Given as PCLOUD_DASHBOARD_PASSWORD, so dashboard tests can sign in.</summary>
@@ -73,6 +75,8 @@ public sealed class PlatformFixture
         _environment["PCLOUD_RESYNC_SECONDS"] = "5";
         _environment["PCLOUD_DATABASE_URL"] = "";
         _environment["PCLOUD_DASHBOARD_PASSWORD"] = DashboardPassword;
+        // Anonymous calls are written per window: a short one, so tests find their rows within seconds.
+        _environment["PCLOUD_AUDIT_ANONYMOUS_WINDOW_SECONDS"] = AuditAnonymousWindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         await RemoveLeftoversAsync();
         HelloImage = await TestImages.BuildHelloAsync(Docker, CancellationToken.None);

@@ -24,8 +24,9 @@ public sealed class RuntimeHealthTests : PlatformTest
         await Eventually.UntilAsync(async () =>
         {
             looping = await Api.GetAppAsync(app.Id);
-            return looping!.Status == AppStatus.CrashLooping;
-        }, PlatformApi.ConvergeTimeout, "the app shows crash-looping");
+            // Crash-looping shows at the die event; the pass after it counts the crash.
+            return looping!.Status == AppStatus.CrashLooping && looping.CrashCount == 1;
+        }, PlatformApi.ConvergeTimeout, "the app shows crash-looping with the crash counted");
         looping!.LastExitCode.Should().Be(137);
         looping.CrashCount.Should().Be(1);
         looping.RestartCount.Should().BeGreaterThanOrEqualTo(1);

@@ -65,6 +65,31 @@ public sealed class SourceDeployTests : PlatformTest
     }
 
     [Test]
+    public async Task Deploy_OfAGitBranch_NamesItsUrlRefCommitAndTag_AndSoDoesAnEnvChangeOfIt()
+    {
+        var app = await CreateAppAsync("gitnames");
+        var repository = NewRepository();
+        var commit = await SourceContexts.CommitAsync(repository, SourceContexts.WithBusybox(SourceContexts.ServingDockerfile("named")), "named");
+        var url = new Uri(repository).AbsoluteUri;
+
+        var deploy = await DeployGitAsync(app.Id, url, "main");
+        await Api.WaitForAsync(app.Id, deploy.Generation, AppStatus.Running);
+        var change = await Api.SetEnvAsync(app.Id, new Dictionary<string, string?> { ["GREETING"] = "x" });
+        await Api.WaitForAsync(app.Id, change.Generation, AppStatus.Running);
+
+        var releases = await Api.GetAsync<IReadOnlyList<ReleaseResponse>>($"/api/apps/{app.Id}/releases");
+        var built = releases.Single(r => r.Id == deploy.Release!.Id);
+        var changed = releases.Single(r => r.Id == change.Release!.Id);
+        (built.GitUrl, built.GitRef, built.GitCommit).Should().Be((url, "main", commit));
+        built.Image.Should().StartWith($"pcloud-build/{app.Name}:");
+        built.ImageDigest.Should().StartWith("sha256:");
+        changed.Reason.Should().Be(ReleaseReasons.EnvChange);
+        (changed.SourceKind, changed.Image, changed.ImageDigest).Should().Be((ReleaseSources.Git, built.Image, built.ImageDigest));
+        (changed.GitUrl, changed.GitRef, changed.GitCommit).Should().Be((url, "main", commit));
+        (await BuildLogAsync(app.Id, built.Id)).Should().Contain($"Checked out commit {commit}");
+    }
+
+    [Test]
     public async Task Deploy_OfAGitCommitId_BuildsThatCommitNotTheBranchHead()
     {
         var app = await CreateAppAsync("gitsha");
@@ -91,8 +116,12 @@ public sealed class SourceDeployTests : PlatformTest
         var release = await WaitForReleaseAsync(app.Id, deploy.Release!.Id, ReleaseStatus.Failed);
 
         release.FailureReason.Should().StartWith("build failed").And.Contain("/bin/false");
+        release.FailedStage.Should().Be(ReleaseStages.Building);
         (await Api.GetThroughProxyAsync(app.GeneratedHostname)).Body.Should().Contain("greeting=still-here");
-        (await Api.GetAppAsync(app.Id))!.CurrentRelease!.Id.Should().Be(good.Release!.Id);
+        var status = await Api.GetAppAsync(app.Id);
+        status!.CurrentRelease!.Id.Should().Be(good.Release!.Id);
+        status.LastFailedRelease!.Release.Id.Should().Be(deploy.Release.Id);
+        status.LastFailedRelease.LastLines.Should().Contain(l => l.StartsWith("build failed", StringComparison.Ordinal), "a failed build's last lines are its build log's");
         (await BuildLogAsync(app.Id, deploy.Release.Id)).Should().Contain("Step 1/").And.Contain("returned a non-zero code");
     }
 

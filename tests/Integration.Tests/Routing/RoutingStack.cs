@@ -49,7 +49,8 @@ internal sealed class RoutingStack : IAsyncDisposable
         var caddy = await CaddyProcess.StartAsync();
         var ask = new TlsAskServer();
         var settings = new ProxySettings(
-            caddy.HttpPort, caddy.HttpsPort, InternalTls: true, FreeUdpPort(), TestUpstream.FreePort(), TestUpstream.FreePort(), ask.Url);
+            caddy.HttpPort, caddy.HttpsPort, InternalTls: true, FreeUdpPort(), TestUpstream.FreePort(), TestUpstream.FreePort(), ask.Url,
+            "dashboard.localhost", Path.Combine(Path.GetTempPath(), $"pcloud-routing-{Guid.NewGuid():N}.sock"));
         var (routes, dns) = await StartDnsAsync(settings);
         var stack = new RoutingStack(caddy, ask, settings, routes, dns);
         await stack.Proxy.EnsureAsync(CancellationToken.None);

@@ -50,4 +50,19 @@ public sealed class BuildLogTests
 
     [Test]
     public void LastLine_OfAnEmptyLog_IsNull() => new BuildLog().LastLine().Should().BeNull();
+
+    [Test]
+    public void TotalChars_CountsEverythingPrinted_EvenWhatIsNoLongerKept()
+    {
+        var log = new BuildLog(maxChars: 10);
+
+        for (var i = 0; i < 100; i++)
+            log.Append($"{i % 10}");
+        log.Append("a\0b");
+
+        var snapshot = log.Snapshot();
+        snapshot.TotalChars.Should().Be(102, "NUL is dropped before it is counted");
+        snapshot.Text.Should().Be(BuildLog.TruncatedMarker + "23456789ab");
+        log.TotalChars.Should().Be(102);
+    }
 }

@@ -30,6 +30,18 @@ public sealed class DockerObservedStateTests
     }
 
     [Test]
+    public void ToEvent_OfADie_CarriesTheExitCode()
+    {
+        var message = new Message
+        {
+            Action = "die",
+            Actor = new Actor { ID = "abc", Attributes = new Dictionary<string, string> { [ContainerLabels.AppId] = AppId.ToString(), ["exitCode"] = "137" } },
+        };
+
+        DockerObservedState.ToEvent(message).Should().Be(new ContainerEvent(AppId, "abc", "die", 137));
+    }
+
+    [Test]
     public void ToObserved_OfAnInspectWithoutTheAppIdLabel_IsNull()
     {
         var inspect = Inspect("running", 0, "172.30.0.2");

@@ -173,6 +173,7 @@ public sealed class HealthGateTests
             CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task EnsureNetworkAsync(string networkName, Guid appId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<ObservedNetwork>> ListManagedNetworksAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<Contracts.Hosting.HostCapacity> GetHostCapacityAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task RemoveNetworkAsync(string networkName, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken) => throw new NotSupportedException();

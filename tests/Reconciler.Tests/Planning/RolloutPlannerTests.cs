@@ -116,8 +116,9 @@ public sealed class RolloutPlannerTests
 
         plan.Removed().Should().Equal("c");
         plan.Actions.OfType<RouteTraffic>().Single().Route.Upstreams.Should().BeEmpty();
+        plan.Actions.TakeWhile(a => a is not RemoveContainer).OfType<RouteTraffic>().Should().ContainSingle("the route leaves the dead address before the container's logs are caught up and it is removed");
         plan.Phase.Should().Be(AppPhase.CrashLooping);
-        plan.Crash.Should().Be(new CrashUpdate(1, 137, Now, Now.AddSeconds(10), "container exited with code 137"));
+        plan.Crash.Should().Be(new CrashUpdate(1, 137, Now, Now.AddSeconds(10), "container killed by SIGKILL (exit code 137)"));
         plan.Restarted.Should().BeTrue();
         plan.FailRelease.Should().BeNull();
         plan.RequeueAfter.Should().Be(TimeSpan.FromSeconds(10));
@@ -130,7 +131,7 @@ public sealed class RolloutPlannerTests
         var killed = Container("c", Spec(desired).SpecHash, ContainerState.Exited, exitCode: 137) with { OomKilled = true };
         var plan = Plan(desired, Observed(route: Route(600, $"{NewIp}:8080"), containers: killed));
 
-        plan.LastError.Should().StartWith($"killed: out of memory (limit {desired.Release!.Limits.MemoryBytes / 1024 / 1024} MiB)");
+        plan.LastError.Should().StartWith($"killed: out of memory (limit {desired.Release!.Limits.MemoryBytes / 1024 / 1024} MB)");
         plan.Crash!.Reason.Should().StartWith("killed: out of memory");
         plan.Removed().Should().Equal("c");
     }

@@ -9,8 +9,7 @@ public sealed class DnsAnswersTests
 {
     private const int NotFound = 15380;
     private const int Unavailable = 15381;
-    private const int ApiPort = 8300;
-    private static readonly RouteAnswerSettings Settings = RouteAnswerSettings.Create(NotFound, "dashboard.localhost", ApiPort);
+    private static readonly RouteAnswerSettings Settings = RouteAnswerSettings.Create(NotFound, "dashboard.localhost");
     private static readonly DateTimeOffset Time = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static readonly RouteSnapshot Routes = RouteSnapshot.Create(
@@ -31,10 +30,10 @@ public sealed class DnsAnswersTests
         yield return Case("blog.localhost", RecordType.Any, ReturnCode.NoError, [blog1, blog2], "ANY is answered like SRV");
         yield return Case("idle.localhost", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {Unavailable} 127-0-0-1.ip.pcloud.internal."], "app without upstreams: the 503 server");
         yield return Case("odd.localhost", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {Unavailable} 127-0-0-1.ip.pcloud.internal."], "no upstream usable as a target: the 503 server");
-        yield return Case("dashboard.localhost", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {ApiPort} 127-0-0-1.ip.pcloud.internal."], "the dashboard: the API on loopback, whatever app claims it");
-        yield return Case("Dashboard.LOCALHOST.", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {ApiPort} 127-0-0-1.ip.pcloud.internal."], "the dashboard in any case");
+        yield return Case("dashboard.localhost", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {NotFound} 127-0-0-1.ip.pcloud.internal."], "the dashboard: Caddy serves it on its own route, so DNS routing never sends it to an app or the API's port");
+        yield return Case("Dashboard.LOCALHOST.", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {NotFound} 127-0-0-1.ip.pcloud.internal."], "the dashboard in any case");
         yield return Case("dashboard.localhost", RecordType.A, ReturnCode.NoError, [], "the dashboard has only SRV records");
-        yield return Case("127-0-0-1.ip.pcloud.internal", RecordType.A, ReturnCode.NoError, ["A 127.0.0.1"], "the dashboard's target");
+        yield return Case("127-0-0-1.ip.pcloud.internal", RecordType.A, ReturnCode.NoError, ["A 127.0.0.1"], "a loopback target");
         yield return Case("nobody.localhost", RecordType.Srv, ReturnCode.NoError, [$"SRV 0 1 {NotFound} 127-0-0-1.ip.pcloud.internal."], "unknown host: the 404 server");
         yield return Case("blog.localhost", RecordType.A, ReturnCode.NoError, [], "a request host has only SRV records");
         yield return Case("blog.localhost", RecordType.Aaaa, ReturnCode.NoError, [], "a request host has only SRV records");
@@ -104,10 +103,10 @@ public sealed class DnsAnswersTests
     [Test]
     public void Respond_DashboardHostnameWhenConfigured_IsThePlatformsNotTheDefault()
     {
-        var settings = RouteAnswerSettings.Create(NotFound, PlatformHostnames.Dashboard("Panel.Example.org.", "localhost"), ApiPort);
+        var settings = RouteAnswerSettings.Create(NotFound, PlatformHostnames.Dashboard("Panel.Example.org.", "localhost"));
 
         DnsAnswers.Respond(Query("panel.example.org", RecordType.Srv), Routes, settings).AnswerRecords.Select(Format)
-            .Should().Equal($"SRV 0 1 {ApiPort} 127-0-0-1.ip.pcloud.internal.");
+            .Should().Equal($"SRV 0 1 {NotFound} 127-0-0-1.ip.pcloud.internal.");
         DnsAnswers.Respond(Query("dashboard.localhost", RecordType.Srv), Routes, settings).AnswerRecords.Select(Format)
             .Should().Equal(["SRV 0 1 80 10-0-0-9.ip.pcloud.internal."], "without the platform entry, the claiming app owns it");
     }

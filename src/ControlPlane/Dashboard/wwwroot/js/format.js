@@ -23,14 +23,43 @@ const STATUS = {
   started: { icon: '◐', tone: 'busy', label: 'started' },
   draining: { icon: '◑', tone: 'busy', label: 'draining' },
   removed: { icon: '○', tone: 'idle', label: 'removed' },
+  accepted: { icon: '◐', tone: 'busy', label: 'accepted' },
+  building: { icon: '◐', tone: 'busy', label: 'building' },
+  live: { icon: '●', tone: 'ok', label: 'live' },
 };
 
-/** A badge: icon + text, with a tone class for colour and an aria-label that names what it is. */
-export function badge(status, what = 'Status') {
+/** A release's stages in order; a release skips those that do not apply to it (building for an image, draining on a first deploy). */
+export const STAGES = ['queued', 'building', 'starting', 'health-checking', 'switching', 'draining', 'live'];
+
+/** How a release has gone so far, in a word: for toasts, the audit log and the releases table. */
+export function releaseOutcome(release) {
+  if (!release) return null;
+  if (release.status === 'failed') return 'failed';
+  if (release.status === 'cancelled') return 'cancelled';
+  if (release.stage === 'live' || release.status === 'superseded') return 'live';
+  return release.stage ?? release.status;
+}
+
+/** A badge: icon + text, with a tone class for colour and an aria-label that names what it is; `note` adds a second, bad-toned fact. */
+export function badge(status, what = 'Status', note = null) {
   const known = STATUS[status] ?? { icon: '◇', tone: 'idle', label: status ?? 'unknown' };
-  return h('span', { class: `badge tone-${known.tone}`, 'aria-label': `${what}: ${known.label}`, title: `${what}: ${known.label}` },
+  const label = note ? `${known.label} · ${note}` : known.label;
+  return h('span', { class: `badge tone-${known.tone}`, 'aria-label': `${what}: ${label}`, title: `${what}: ${label}` },
     h('span', { class: 'badge-icon', 'aria-hidden': 'true' }, known.icon),
-    h('span', { class: 'badge-text', 'aria-hidden': 'true' }, known.label));
+    h('span', { class: 'badge-text', 'aria-hidden': 'true' }, known.label),
+    note ? h('span', { class: 'badge-note', 'aria-hidden': 'true' }, ` · ${note}`) : null);
+}
+
+/** An app's status badge, saying also when its newest deploy failed while an older release keeps serving ("running · last deploy failed"). */
+export function appBadge(app) {
+  const failedDeploy = app.lastFailedRelease && app.status !== 'failed' ? 'last deploy failed' : null;
+  return badge(app.status, 'Status', failedDeploy);
+}
+
+/** An image reference as it reads best: a digest shortened, the whole in the tooltip. */
+export function imageText(image, digest) {
+  const short = (text) => text.replace(/(sha256:[0-9a-f]{12})[0-9a-f]{52}/, '$1…');
+  return h('span', { class: 'mono wrap', title: digest ? `${image}\n${digest}` : image }, short(image));
 }
 
 export function shortId(id) {

@@ -2,14 +2,19 @@
 import { h } from '../dom.js';
 import { api, appPath } from '../api.js';
 import { navigate } from '../router.js';
-import { shortId } from '../format.js';
 import { field, showProblem, clearProblem } from '../components/forms.js';
 import { formDialog, confirmDialog } from '../components/dialogs.js';
 import { toast } from '../components/toast.js';
+import { followRelease, followRestart } from '../components/release-follow.js';
 
-function accepted(what, result) {
-  const release = result?.release ? ` (release ${shortId(result.release.id)})` : '';
-  toast(`${what} accepted${release}: the platform is rolling it out.`, 'busy');
+/** Says the change was accepted, then how it went; shows the release's progress on the page. */
+function accepted(state, what, result) {
+  if (result?.release) {
+    followRelease(state.appId, result.release, what);
+    state.showProgress?.(result.release);
+  } else if (result) {
+    followRestart(state.appId, result.generation, what);
+  }
 }
 
 export function appActions(state, problemBox) {
@@ -32,7 +37,7 @@ export function appActions(state, problemBox) {
       value: state.app?.currentRelease?.image ?? state.app?.image ?? '', placeholder: 'pcloud/hello:1' })],
     onSubmit: async (form) => {
       const result = await api.post(appPath(id, '/deploy'), { image: form.elements.image.value.trim() });
-      accepted('Deploy', result);
+      accepted(state, 'Deploy', result);
       state.poller?.now();
       return result;
     },
@@ -47,7 +52,7 @@ export function appActions(state, problemBox) {
       const file = form.elements.body.files[0];
       if (!file) throw { title: 'Choose a .tar.gz file first.' };
       const result = await api.upload(appPath(id, '/deploy'), file, 'application/gzip');
-      accepted('Upload', result);
+      accepted(state, 'Build from source', result);
       state.poller?.now();
       return result;
     },
@@ -55,7 +60,7 @@ export function appActions(state, problemBox) {
 
   const restart = () => run(async () => {
     const result = await api.post(appPath(id, '/restart'));
-    accepted('Restart', result);
+    accepted(state, 'Restart', result);
   });
 
   const rollback = () => confirmDialog({
@@ -64,7 +69,7 @@ export function appActions(state, problemBox) {
     confirmLabel: 'Roll back',
     onConfirm: async () => {
       const result = await api.post(appPath(id, '/rollback'), {});
-      accepted('Rollback', result);
+      accepted(state, 'Rollback', result);
       state.poller?.now();
     },
   });

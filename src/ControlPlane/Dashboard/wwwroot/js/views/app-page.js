@@ -3,10 +3,11 @@
 import { h, patch } from '../dom.js';
 import { api, appPath } from '../api.js';
 import { navigate } from '../router.js';
-import { badge, timeAgo } from '../format.js';
+import { badge, appBadge, timeAgo } from '../format.js';
 import { poll } from '../components/poll.js';
 import { appActions } from './app-actions.js';
 import { formError } from '../components/forms.js';
+import { deployProgress } from '../components/deploy-progress.js';
 
 const APP_POLL_MS = 2000;
 
@@ -40,6 +41,7 @@ export async function showAppPage({ outlet, params, signal }) {
     get app() { return shell.app; },
     onApp(fn) { listeners.add(fn); },
     refresh: () => shell.poller?.now(),
+    showProgress: (release) => shell.showProgress(release),
   };
   shell.poller = poll(async () => {
     const app = await shell.load(signal);
@@ -68,11 +70,28 @@ function buildShell(outlet, appId) {
     h('div', { class: 'app-heading' }, title, status),
     address);
   const actions = h('div', { class: 'app-actions', role: 'group', 'aria-label': 'App actions' });
-  const root = h('div', { class: 'page app-page' }, header, actions, actionError, tabs, panel);
+  // A deploy on its way (started here or anywhere else) shows its stages and build log above every tab.
+  const progressSlot = h('div', { class: 'progress-slot' });
+  const root = h('div', { class: 'page app-page' }, header, actions, actionError, progressSlot, tabs, panel);
   outlet.replaceChildren(root);
 
+  let progress = null;
   const state = {
     appId, root, panel, app: null, poller: null, ctx: null, gone: false,
+    /** Shows the progress of `release` (a release response), replacing any shown before. */
+    showProgress(release) {
+      if (!release || progress?.releaseId === release.id) return;
+      progress?.view.close();
+      const view = deployProgress(appId, release, {
+        onSettled: () => state.poller?.now(),
+        onHide: () => {
+          progress?.view.close();
+          progressSlot.replaceChildren();
+        },
+      });
+      progress = { releaseId: release.id, view };
+      progressSlot.replaceChildren(view.element);
+    },
     setTab(tab) {
       document.title = `${tab.label} · ${state.app?.name ?? 'App'} · PersonalCloud`;
       tabs.querySelectorAll('a').forEach((a) => {
@@ -101,8 +120,10 @@ function buildShell(outlet, appId) {
       state.app = app;
       title.textContent = app.name;
       document.title = `${state.tab?.label ?? 'App'} · ${app.name} · PersonalCloud`;
-      patch(status, [app.status, app.generation, app.observedGeneration], () => [badge(app.status),
+      patch(status, [app.status, app.generation, app.observedGeneration, app.lastFailedRelease?.release.id], () => [appBadge(app),
         app.observedGeneration < app.generation ? h('span', { class: 'converging' }, '◐ converging') : null]);
+      if (!root.isConnected) progress?.view.close();
+      else if (app.deployingRelease) state.showProgress(app.deployingRelease);
       patch(address, [app.url, app.lastDeployedAt, Math.floor(Date.now() / 30000)], () => [
         h('a', { href: app.url, target: '_blank', rel: 'noopener', 'data-external': '', class: 'mono app-url' }, app.url,
           h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')),

@@ -2,7 +2,7 @@
 import { h, patch } from '../dom.js';
 import { api, appPath } from '../api.js';
 import { navigate } from '../router.js';
-import { badge, timeAgo, shortId } from '../format.js';
+import { badge, appBadge, timeAgo, shortId } from '../format.js';
 import { field } from '../components/forms.js';
 import { formDialog } from '../components/dialogs.js';
 import { poll } from '../components/poll.js';
@@ -102,8 +102,10 @@ function cell(row, key) {
 
 function fillRow(row, app, healthStatus) {
   patch(cell(row, 'name'), app.name, () => h('a', { href: `/apps/${app.id}`, class: 'app-link', 'data-focus-key': `app-${app.id}` }, app.name));
-  patch(cell(row, 'status'), [app.status, app.lastError], () => [badge(app.status),
-    app.lastError ? h('span', { class: 'cell-note', title: app.lastError }, app.lastError) : null]);
+  const failed = app.lastFailedRelease?.release;
+  const note = failed ? `release ${shortId(failed.id)} failed at ${failed.failedStage ?? 'starting'}: ${failed.failureReason ?? ''}` : app.lastError;
+  patch(cell(row, 'status'), [app.status, note], () => [appBadge(app),
+    note ? h('span', { class: 'cell-note', title: note }, note) : null]);
   patch(cell(row, 'address'), app.url, () => h('a', { href: app.url, 'data-external': '', target: '_blank', rel: 'noopener', class: 'mono' },
     app.generatedHostname ?? app.url, h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')));
   const rel = app.currentRelease;

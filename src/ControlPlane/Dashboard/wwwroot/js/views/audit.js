@@ -4,6 +4,18 @@ import { api } from '../api.js';
 import { badge, timeAgo, duration, shortId } from '../format.js';
 import { poll } from '../components/poll.js';
 
+const OUTCOMES = { active: 'live', superseded: 'went live, since replaced', failed: 'failed', cancelled: 'cancelled', pending: 'rolling out', building: 'building' };
+
+/** A 202 only says the change was accepted; the release it made says how it went. */
+function result(e) {
+  const status = e.statusCode === 202 ? 'accepted' : e.statusCode < 400 ? 'succeeded' : 'failed';
+  return [badge(status, `HTTP ${e.statusCode}`),
+    h('span', { class: 'cell-note' }, e.count > 1 ? `HTTP ${e.statusCode}, ${e.count} calls until ${timeAgo(e.lastAt)}` : `HTTP ${e.statusCode}`),
+    e.releaseId && e.appId
+      ? h('a', { href: `/apps/${e.appId}/releases`, class: 'cell-note release-outcome', 'data-release-status': e.releaseStatus ?? 'deleted' },
+        `release ${shortId(e.releaseId)}: ${e.releaseStatus ? OUTCOMES[e.releaseStatus] ?? e.releaseStatus : 'gone with its app'}`)
+      : null];
+}
 const PAGE = 100;
 
 export function showAudit({ outlet, signal }) {
@@ -31,14 +43,13 @@ export function showAudit({ outlet, signal }) {
 
   const render = () => {
     const all = [...latest, ...older.filter((o) => !latest.some((l) => l.id === o.id))];
-    patch(body, [all.map((e) => e.id), Math.floor(Date.now() / 30000)], () => (all.length ? h('table', { class: 'responsive-table audit-table' },
+    patch(body, [all.map((e) => [e.id, e.releaseStatus]), Math.floor(Date.now() / 30000)], () => (all.length ? h('table', { class: 'responsive-table audit-table' },
       h('caption', { class: 'visually-hidden' }, 'Audit log, newest first'),
       h('thead', null, h('tr', null, ['When', 'Call', 'Result', 'What changed', 'Who', 'App', 'Took'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', null, all.map((e) => h('tr', { 'data-audit-id': e.id },
         h('td', { 'data-label': 'When' }, timeAgo(e.at)),
         h('th', { scope: 'row', 'data-label': 'Call' }, h('code', null, `${e.method} ${e.path}`)),
-        h('td', { 'data-label': 'Result' }, badge(e.statusCode < 400 ? 'succeeded' : 'failed', `HTTP ${e.statusCode}`),
-          h('span', { class: 'cell-note' }, `HTTP ${e.statusCode}`)),
+        h('td', { 'data-label': 'Result' }, result(e)),
         h('td', { 'data-label': 'What changed', class: 'wrap' }, e.summary ?? h('span', { class: 'muted' }, '—')),
         h('td', { 'data-label': 'Who' }, e.actor, e.remoteIp ? h('span', { class: 'cell-note mono' }, e.remoteIp) : null),
         h('td', { 'data-label': 'App' }, e.appId ? h('a', { href: `/apps/${e.appId}`, class: 'mono nowrap' }, shortId(e.appId)) : '—'),

@@ -5,6 +5,7 @@ import { timeAgo } from '../format.js';
 import { field, formError, submitting } from '../components/forms.js';
 import { formDialog, confirmDialog } from '../components/dialogs.js';
 import { toast } from '../components/toast.js';
+import { followRelease } from '../components/release-follow.js';
 
 const MASK = '••••••••';
 
@@ -21,8 +22,9 @@ export async function mount(panel, ctx) {
     h('p', { class: 'muted' }, 'Values are encrypted at rest and masked here. Every change makes a new release and rolls it out.')), form, list);
 
   const set = async (key, value) => {
+    let result;
     try {
-      await api.post(appPath(ctx.appId, '/env'), { vars: { [key]: value } });
+      result = await api.post(appPath(ctx.appId, '/env'), { vars: { [key]: value } });
     } catch (error) {
       // Field errors come back as "vars.KEY"; show them on the form's own fields.
       const errors = {};
@@ -30,7 +32,13 @@ export async function mount(panel, ctx) {
       error.errors = errors;
       throw error;
     }
-    toast(value === null ? `${key} removed: rolling out a new release.` : `${key} saved: rolling out a new release.`, 'busy');
+    const what = value === null ? `Removing ${key}` : `Setting ${key}`;
+    if (result?.release) {
+      followRelease(ctx.appId, result.release, what);
+      ctx.showProgress(result.release);
+    } else {
+      toast(`${key} ${value === null ? 'removed' : 'saved'}: the app was never deployed, so it applies from the first deploy.`, 'ok');
+    }
     ctx.refresh();
   };
 
@@ -106,21 +114,20 @@ function row(variable, ctx, set, reload) {
       title: `Edit ${key}`,
       description: 'Saving makes a new release with the new value.',
       fields: [field({ name: 'value', label: 'Value', multiline: true, value: current, spellcheck: false })],
-      onSubmit: async (form) => { await set(key, form.elements.value.value); return true; },
+      // The table is fresh before the dialog closes: a click right after it (Reveal) reaches the new row, not one about to be replaced.
+      onSubmit: async (form) => { await set(key, form.elements.value.value); await reload(); return true; },
     });
-    if (saved) await reload();
-    edit.isConnected ? edit.focus() : null;
+    if (!saved) edit.focus();
   });
   const remove = h('button', { type: 'button', class: 'button button-small button-danger-quiet', 'aria-label': `Remove ${key}` }, 'Remove');
   remove.addEventListener('click', async () => {
-    const done = await confirmDialog({
+    await confirmDialog({
       title: `Remove ${key}?`,
       message: 'The app is rolled out again without it.',
       confirmLabel: 'Remove variable',
       danger: true,
-      onConfirm: () => set(key, null),
+      onConfirm: async () => { await set(key, null); await reload(); },
     });
-    if (done) await reload();
   });
   return h('tr', { 'data-key': key },
     h('th', { scope: 'row', 'data-label': 'Name' }, h('code', { class: 'env-key' }, key)),

@@ -1,17 +1,29 @@
 // Release history: every snapshot the app ran (or tried to), why it was made, and a rollback button per live one.
 import { h, patch } from '../dom.js';
 import { api, appPath } from '../api.js';
-import { badge, timeAgo, shortId, count } from '../format.js';
+import { badge, timeAgo, shortId, count, imageText, releaseOutcome } from '../format.js';
 import { confirmDialog, textDialog } from '../components/dialogs.js';
 import { toast } from '../components/toast.js';
+import { followRelease } from '../components/release-follow.js';
 
 const REASONS = { deploy: 'deploy', env: 'env change', rollback: 'rollback' };
 const SOURCES = { image: 'from an image', archive: 'built from an uploaded tarball', git: 'built from git' };
 
-// A digest-pinned image reads better shortened; the whole reference stays in the tooltip.
-function imageName(image) {
-  const short = image.replace(/(sha256:[0-9a-f]{12})[0-9a-f]{52}/, '$1…');
-  return h('span', { class: 'mono wrap', title: image }, short);
+/** What a release runs: its image reference, its digest, and for a git build the URL (credentials masked), ref and commit. */
+function source(r) {
+  return [imageText(r.image, r.imageDigest),
+    r.imageDigest && r.imageDigest !== r.image ? h('span', { class: 'cell-note mono', title: r.imageDigest }, r.imageDigest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1…')) : null,
+    r.gitUrl ? h('span', { class: 'cell-note mono wrap', title: r.gitUrl }, r.gitUrl) : null,
+    r.gitUrl ? h('span', { class: 'cell-note mono' }, `${r.gitRef ?? 'default branch'}${r.gitCommit ? ` @ ${r.gitCommit.slice(0, 12)}` : ''}`) : null,
+    h('span', { class: 'cell-note' }, SOURCES[r.sourceKind] ?? r.sourceKind)];
+}
+
+/** Status, and where a release stands or failed: "failed at health-checking", "building". */
+function state(r) {
+  const outcome = releaseOutcome(r);
+  const note = r.status === 'failed' ? `failed at ${r.failedStage ?? 'starting'}` : ['active', 'superseded', 'cancelled'].includes(r.status) ? null : r.stage;
+  return [badge(r.status, 'Release'), note ? h('span', { class: 'cell-note', 'data-stage': outcome }, note) : null,
+    r.failureReason ? h('span', { class: 'cell-note wrap' }, r.failureReason) : null];
 }
 
 export async function mount(panel, ctx) {
@@ -48,12 +60,11 @@ function table(releases, ctx) {
     h('thead', null, h('tr', null, ['Release', 'Status', 'Made by', 'Source', 'Created', 'Went live', ''].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', null, releases.map((r) => h('tr', { 'data-release-id': r.id, 'data-status': r.status },
       h('th', { scope: 'row', 'data-label': 'Release' }, h('span', { class: 'mono', title: r.id }, shortId(r.id))),
-      h('td', { 'data-label': 'Status' }, badge(r.status, 'Release'),
-        r.failureReason ? h('span', { class: 'cell-note wrap' }, r.failureReason) : null),
+      h('td', { 'data-label': 'Status' }, state(r)),
       h('td', { 'data-label': 'Made by' }, REASONS[r.reason] ?? r.reason,
         r.sourceReleaseId ? h('span', { class: 'cell-note' }, 'from ', h('span', { class: 'mono' }, shortId(r.sourceReleaseId))) : null,
         r.envKeys?.length ? h('span', { class: 'cell-note', title: r.envKeys.join(', ') }, count(r.envKeys.length, 'env var')) : null),
-      h('td', { 'data-label': 'Source' }, imageName(r.image), h('span', { class: 'cell-note' }, SOURCES[r.sourceKind] ?? r.sourceKind)),
+      h('td', { 'data-label': 'Source' }, source(r)),
       h('td', { 'data-label': 'Created' }, timeAgo(r.createdAt)),
       h('td', { 'data-label': 'Went live' }, timeAgo(r.deployedAt)),
       h('td', { 'data-label': 'Actions', class: 'row-actions' }, h('div', { class: 'row-buttons' }, ...actions(r, ctx)))))));
@@ -73,20 +84,23 @@ function actions(release, ctx) {
         confirmLabel: 'Roll back',
         onConfirm: async () => {
           const result = await api.post(appPath(ctx.appId, '/rollback'), { releaseId: release.id });
-          toast(`Rollback accepted (release ${shortId(result?.release?.id)}): rolling out.`, 'busy');
+          followRelease(ctx.appId, result?.release, `Rollback to ${shortId(release.id)}`);
+          ctx.showProgress(result?.release);
           ctx.refresh();
         },
       }),
     }, 'Roll back to this'));
   }
-  if (release.sourceKind !== 'image') {
+  // Only a release built here has a build log (one made from it by an env change or a rollback reuses its image).
+  if (release.sourceKind !== 'image' && release.reason === 'deploy') {
     out.push(h('button', {
       type: 'button',
       class: 'button button-small button-quiet',
       onclick: async () => {
         try {
           const log = await api.get(appPath(ctx.appId, `/releases/${release.id}/build-log`));
-          textDialog({ title: `Build log of ${shortId(release.id)}`, text: typeof log === 'string' ? log : JSON.stringify(log, null, 2) });
+          const text = typeof log === 'string' ? log : JSON.stringify(log, null, 2);
+          textDialog({ title: `Build log of ${shortId(release.id)}`, text: text || 'Nothing yet: the build is queued and has printed nothing so far.' });
         } catch (error) {
           toast(`No build log: ${error.message}`, 'bad');
         }

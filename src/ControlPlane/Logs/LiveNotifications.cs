@@ -4,23 +4,30 @@ using PersonalCloud.Contracts.Notifications;
 namespace PersonalCloud.ControlPlane.Logs;
 
 /// <summary>
-/// One shared LISTEN connection on <see cref="NotificationChannels.LogsAppended"/> for the whole process, fanned out
-/// to the live log streams of each app. A notification only says "look again"; a stream also polls, so a lost one
-/// (or a collector that does not notify) costs at most a poll interval. After a reconnect every stream is woken.
+/// One shared LISTEN connection for the whole process, fanned out to the live streams: an app's log
+/// (<see cref="NotificationChannels.LogsAppended"/>, keyed by app id) and a release's progress
+/// (<see cref="NotificationChannels.ReleaseProgress"/>, keyed by release id). A notification only says "look again";
+/// a stream also polls, so a lost one costs at most a poll interval. After a reconnect every stream is woken.
 /// </summary>
-public sealed partial class LogNotifications(NpgsqlDataSource db, ILogger<LogNotifications> logger) : BackgroundService
+public sealed partial class LiveNotifications(NpgsqlDataSource db, ILogger<LiveNotifications> logger) : BackgroundService
 {
-    private readonly Dictionary<Guid, List<LogSubscription>> _subscribers = [];
+    private static readonly string[] Channels = [NotificationChannels.LogsAppended, NotificationChannels.ReleaseProgress];
+    private readonly Dictionary<(string Channel, Guid Key), List<LiveSubscription>> _subscribers = [];
     private readonly Lock _lock = new();
 
     /// <summary>Wakes the returned subscription whenever lines are stored for <paramref name="appId"/>; dispose to stop.</summary>
-    public LogSubscription Subscribe(Guid appId)
+    public LiveSubscription Subscribe(Guid appId) => Subscribe(NotificationChannels.LogsAppended, appId);
+
+    /// <summary>Wakes the returned subscription whenever <paramref name="releaseId"/> reaches a stage, changes status or prints build output.</summary>
+    public LiveSubscription SubscribeRelease(Guid releaseId) => Subscribe(NotificationChannels.ReleaseProgress, releaseId);
+
+    private LiveSubscription Subscribe(string channel, Guid key)
     {
-        var subscription = new LogSubscription(this, appId);
+        var subscription = new LiveSubscription(this, channel, key);
         lock (_lock)
         {
-            if (!_subscribers.TryGetValue(appId, out var list))
-                _subscribers[appId] = list = [];
+            if (!_subscribers.TryGetValue((channel, key), out var list))
+                _subscribers[(channel, key)] = list = [];
             list.Add(subscription);
         }
 
@@ -36,20 +43,21 @@ public sealed partial class LogNotifications(NpgsqlDataSource db, ILogger<LogNot
         }
     }
 
-    internal void Unsubscribe(LogSubscription subscription)
+    internal void Unsubscribe(LiveSubscription subscription)
     {
         lock (_lock)
         {
-            if (_subscribers.TryGetValue(subscription.AppId, out var list) && list.Remove(subscription) && list.Count == 0)
-                _subscribers.Remove(subscription.AppId);
+            var key = (subscription.Channel, subscription.Key);
+            if (_subscribers.TryGetValue(key, out var list) && list.Remove(subscription) && list.Count == 0)
+                _subscribers.Remove(key);
         }
     }
 
-    private void Wake(Guid appId)
+    private void Wake(string channel, Guid key)
     {
         lock (_lock)
         {
-            if (_subscribers.TryGetValue(appId, out var list))
+            if (_subscribers.TryGetValue((channel, key), out var list))
                 list.ForEach(s => s.Signal());
         }
     }
@@ -73,15 +81,15 @@ public sealed partial class LogNotifications(NpgsqlDataSource db, ILogger<LogNot
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
                 connection.Notification += (_, e) =>
                 {
-                    if (Guid.TryParse(e.Payload, out var appId))
-                        Wake(appId);
+                    if (Guid.TryParse(e.Payload, out var key))
+                        Wake(e.Channel, key);
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {NotificationChannels.LogsAppended}", connection))
+                await using (var listen = new NpgsqlCommand(string.Concat(Channels.Select(c => $"LISTEN {c};")), connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 if (failures > 0)
                     WakeAll();
                 failures = 0;
-                LogListening(logger, NotificationChannels.LogsAppended);
+                LogListening(logger, string.Join(", ", Channels));
                 while (true)
                 {
                     // A quiet connection is probed now and then, so a dead one is noticed and replaced.
@@ -102,19 +110,22 @@ public sealed partial class LogNotifications(NpgsqlDataSource db, ILogger<LogNot
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Channel} for live log streams")]
-    private static partial void LogListening(ILogger logger, string channel);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Channels} for live streams")]
+    private static partial void LogListening(ILogger logger, string channels);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the LISTEN connection for live logs; streams fall back to polling; reconnecting in {Delay}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the LISTEN connection for live streams; streams fall back to polling; reconnecting in {Delay}")]
     private static partial void LogLost(ILogger logger, Exception exception, TimeSpan delay);
 }
 
 /// <summary>A live stream's wake-up signal: signals collapse into one until the stream waits again.</summary>
-public sealed class LogSubscription(LogNotifications owner, Guid appId) : IDisposable
+public sealed class LiveSubscription(LiveNotifications owner, string channel, Guid key) : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
-    public Guid AppId { get; } = appId;
+    public string Channel { get; } = channel;
+
+    /// <summary>The app id (logs) or release id (progress) this subscription is woken for.</summary>
+    public Guid Key { get; } = key;
 
     internal void Signal()
     {
