@@ -54,6 +54,8 @@ public static class ControlPlaneServices
         services.AddSingleton<AppReleaseSummaries>();
         services.AddSingleton<HostCapacityStore>();
         services.AddSingleton<AppLimitsRules>();
+        services.AddSingleton<AppSettingsRules>();
+        services.AddSingleton<AppSettingsStore>();
         services.AddSingleton<ReleasesStore>();
         services.AddSingleton<ReleaseProgressStreamer>();
         services.AddSingleton<EnvStore>();
