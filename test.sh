@@ -64,6 +64,7 @@ run_tests() {
 
 main() {
   scripts/install-packages.sh test
+  scripts/install-api-client-tools.sh
   scripts/start-docker.sh
   scripts/build.sh
   run_tests

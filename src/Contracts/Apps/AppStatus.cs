@@ -20,6 +20,7 @@ public static class ReleaseReasons
     public const string Deploy = "deploy";
     public const string EnvChange = "env";
     public const string Rollback = "rollback";
+    public const string Settings = "settings";
 }
 
 /// <summary>Where a release's image comes from.</summary>

@@ -16,28 +16,19 @@ public static class AppsEndpoints
         apps.MapPost("/", Create);
         apps.MapGet("/", List);
         apps.MapGet("/{id:guid}", Get).WithName("GetApp");
+        apps.MapPatch("/{id:guid}", Update);
         apps.MapDelete("/{id:guid}", Delete);
         return api;
     }
 
     private static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateAppRequest request, AppsStore store, ReleasesStore releases, AppReleaseSummaries summaries, AppResponses responses,
-        AppLimitsRules limits, TimeProvider time, CancellationToken ct)
+        AppSettingsRules settings, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors()
             .Check("name", ValidationRules.AppName(request.Name) ?? responses.DashboardClash(request.Name!))
-            .Check("image", request.Image is null ? null : ValidationRules.Image(request.Image))
-            .Check("port", ValidationRules.Port(request.Port));
-        errors = (await limits.CheckAsync(errors, request.Limits, ct))
-            .Check("securityProfile", request.SecurityProfile is null || SecurityProfiles.IsKnown(request.SecurityProfile) ? null : "A security profile is 'default' or 'strict'.")
-            .Check("healthCheck.path", ValidationRules.HealthPath(request.HealthCheck?.Path))
-            .Check("healthCheck.intervalSeconds", ValidationRules.HealthInterval(request.HealthCheck?.IntervalSeconds))
-            .Check("healthCheck.timeoutSeconds", ValidationRules.Between(request.HealthCheck?.TimeoutSeconds, 1, 60, "A health-check timeout"))
-            .Check("healthCheck.healthyThreshold", ValidationRules.Between(request.HealthCheck?.HealthyThreshold, 1, 20, "A healthy threshold"))
-            .Check("healthCheck.unhealthyThreshold", ValidationRules.Between(request.HealthCheck?.UnhealthyThreshold, 1, 100, "An unhealthy threshold"))
-            .Check("healthCheck.deployDeadlineSeconds", ValidationRules.Between(request.HealthCheck?.DeployDeadlineSeconds, 5, 3600, "A deploy deadline"))
-            .Check("rollout.drainSeconds", ValidationRules.Between(request.Rollout?.DrainSeconds, 0, 600, "A drain period"))
-            .Check("rollout.stopTimeoutSeconds", ValidationRules.Between(request.Rollout?.StopTimeoutSeconds, 1, 600, "A stop timeout"));
+            .Check("image", request.Image is null ? null : ValidationRules.Image(request.Image));
+        errors = await settings.CheckAsync(errors, request.Port, request.Limits, request.SecurityProfile, request.HealthCheck, request.Rollout, ct);
         if (errors.Any)
             return ProblemTypes.Validation(errors.ToDictionary());
 
@@ -97,6 +88,26 @@ public static class AppsEndpoints
         if (row is null)
             return ProblemTypes.NotFound("The app");
         return TypedResults.Ok(responses.ToResponse(row, (await summaries.ReadAsync([row], ct))[row.Id]));
+    }
+
+    /// <summary>
+    /// Changes port, limits, security profile, health check or rollout settings (fields left out keep their value),
+    /// validated as at creation. A deployed app gets a new release of the same image and env that rolls out with zero
+    /// downtime; 202 names it. Setting every field to what it is already changes nothing (202, no release).
+    /// </summary>
+    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Update(
+        Guid id, UpdateAppRequest request, AppSettingsStore store, AppSettingsRules settings, CancellationToken ct)
+    {
+        var errors = await settings.CheckAsync(new ValidationErrors(), request.Port, request.Limits, request.SecurityProfile,
+            request.HealthCheck, request.Rollout, ct);
+        if (errors.Any)
+            return ProblemTypes.Validation(errors.ToDictionary());
+
+        var result = await store.UpdateAsync(id, request, ct);
+        if (result.Change == SettingsChange.AppNotFound)
+            return ProblemTypes.NotFound("The app");
+        var status = $"/api/apps/{id}";
+        return TypedResults.Accepted(status, new AcceptedResponse(id, result.Generation, status, result.Release?.ToResponse()));
     }
 
     private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, AppsStore store, CancellationToken ct)
