@@ -13,15 +13,21 @@ public static class AppsEndpoints
     public static RouteGroupBuilder MapApps(this RouteGroupBuilder api)
     {
         var apps = api.MapGroup("/apps").WithTags("Apps");
-        apps.MapPost("/", Create);
-        apps.MapGet("/", List);
-        apps.MapGet("/{id:guid}", Get).WithName("GetApp");
-        apps.MapPatch("/{id:guid}", Update);
-        apps.MapDelete("/{id:guid}", Delete);
+        apps.MapPost("/", Create).WithName("createApp")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        apps.MapGet("/", List).WithName("listApps");
+        apps.MapGet("/{id:guid}", Get).WithName("getApp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        apps.MapPatch("/{id:guid}", Update).WithName("updateApp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        apps.MapDelete("/{id:guid}", Delete).WithName("deleteApp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
+    /// <summary>Create an app (and deploy it when an image is given)</summary>
+    /// <remarks>201 with the app. The name becomes the generated hostname &lt;name&gt;.&lt;base domain&gt;. With an image the first release is made at once and named as deployingRelease. Limits are checked against what the host has.</remarks>
+    internal static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateAppRequest request, AppsStore store, ReleasesStore releases, AppReleaseSummaries summaries, AppResponses responses,
         AppSettingsRules settings, TimeProvider time, CancellationToken ct)
     {
@@ -71,7 +77,9 @@ public static class AppsEndpoints
         return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, summary));
     }
 
-    private static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
+    /// <summary>List apps with their status</summary>
+    /// <remarks>Every app with its status, serving release, last failed release and the one deploying.</remarks>
+    internal static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
     {
         var rows = await store.ListAsync(ct);
         var releases = await summaries.ReadAsync(rows, ct);
@@ -81,7 +89,9 @@ public static class AppsEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(
+    /// <summary>Get an app: status, releases, settings</summary>
+    /// <remarks>The serving release (currentRelease), the newest failed one after it with its last lines (lastFailedRelease), the one on its way (deployingRelease), settings and crash counts.</remarks>
+    internal static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(
         Guid id, AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
     {
         var row = await store.GetAsync(id, ct);
@@ -90,12 +100,9 @@ public static class AppsEndpoints
         return TypedResults.Ok(responses.ToResponse(row, (await summaries.ReadAsync([row], ct))[row.Id]));
     }
 
-    /// <summary>
-    /// Changes port, limits, security profile, health check or rollout settings (fields left out keep their value),
-    /// validated as at creation. A deployed app gets a new release of the same image and env that rolls out with zero
-    /// downtime; 202 names it. Setting every field to what it is already changes nothing (202, no release).
-    /// </summary>
-    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Update(
+    /// <summary>Change an app's settings and roll them out</summary>
+    /// <remarks>Changes port, limits, security profile, health check or rollout settings (JSON merge patch: fields left out keep their value), validated as at creation. A deployed app gets a new release of the same image and env that rolls out with zero downtime; 202 names it. Setting every field to what it already is changes nothing (202, no release).</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Update(
         Guid id, UpdateAppRequest request, AppSettingsStore store, AppSettingsRules settings, CancellationToken ct)
     {
         var errors = await settings.CheckAsync(new ValidationErrors(), request.Port, request.Limits, request.SecurityProfile,
@@ -110,7 +117,9 @@ public static class AppsEndpoints
         return TypedResults.Accepted(status, new AcceptedResponse(id, result.Generation, status, result.Release?.ToResponse()));
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, AppsStore store, CancellationToken ct)
+    /// <summary>Delete an app with its containers, routes and data</summary>
+    /// <remarks>202: the reconciler stops and removes its containers, route, network and built images shortly after.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, AppsStore store, CancellationToken ct)
     {
         if (!await store.DeleteAsync(id, ct))
             return ProblemTypes.NotFound("The app");

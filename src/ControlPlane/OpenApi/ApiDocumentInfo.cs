@@ -22,7 +22,7 @@ internal sealed class ApiDocumentInfo : IOpenApiDocumentTransformer
         ["Health"] = "An app's health-check history.",
         ["Internals"] = "Under the hood: containers, the last plan, routes and the network of an app.",
         ["Audit"] = "Every mutating call and every reveal of a secret: who, what, when, with which result.",
-        ["Auth"] = "Dashboard sessions: sign in and out, and the antiforgery token.",
+        ["Session"] = "Dashboard sessions: sign in and out, and the antiforgery token.",
         ["Platform"] = "The platform's own health, and the endpoint Caddy asks before issuing a certificate.",
     };
 

@@ -8,6 +8,8 @@ public static class OpenApiSetup
         {
             options.AddDocumentTransformer<ApiDocumentInfo>();
             options.AddOperationTransformer<OperationSecurity>();
+            options.AddOperationTransformer<QueryParameterSchemas>();
+            options.AddOperationTransformer<InputProblems>();
             options.AddSchemaTransformer<NullableDictionaryValues>();
         });
 }

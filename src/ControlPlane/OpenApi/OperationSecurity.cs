@@ -43,7 +43,8 @@ internal sealed class OperationSecurity : IOpenApiOperationTransformer
     public static async Task AddProblemAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, int status, string description, CancellationToken ct)
     {
         var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (operation.Responses!.ContainsKey(key))
+        operation.Responses ??= new OpenApiResponses();
+        if (operation.Responses.ContainsKey(key))
             return;
         var document = context.Document!;
         if (document.Components?.Schemas?.ContainsKey(ProblemSchema) != true)
