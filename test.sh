@@ -24,6 +24,18 @@ trx_counter() {
   echo "${value:-0}"
 }
 
+# failed_tests TRX: the name and the first lines of the message of every failed test, so the end of a CI log
+# says what broke without scrolling through thousands of passing lines.
+failed_tests() {
+  awk '
+    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); print "  FAILED " substr($0, RSTART + 10, RLENGTH - 11); inside = 1; next }
+    inside && /<Message>/ { sub(/.*<Message>/, ""); lines = 0; printing = 1 }
+    printing { line = $0; sub(/<\/Message>.*/, "", line); if (lines < 6) print "    " line; lines++ }
+    printing && /<\/Message>/ { printing = 0 }
+    inside && /<\/UnitTestResult>/ { inside = 0 }
+  ' "$1" | sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&apos;/'"'"'/g; s/&amp;/\&/g'
+}
+
 run_tests() {
   local project name trx passed=0 failed=0 skipped=0 n
   local -a broken=()
@@ -46,6 +58,15 @@ run_tests() {
     for n in failed error timeout aborted; do failed=$((failed + $(trx_counter "$trx" "$n"))); done
     skipped=$((skipped + $(trx_counter "$trx" notExecuted)))
   done < <(test_projects)
+
+  local trx_file
+  for trx_file in "$RESULTS_DIR"/*.trx; do
+    [[ -f $trx_file ]] || continue
+    if grep -q 'outcome="Failed"' "$trx_file"; then
+      pcloud_log "test: failed in $(basename "$trx_file" .trx):"
+      failed_tests "$trx_file"
+    fi
+  done
 
   local status=0 summary="$passed passed, $failed failed"
   ((skipped == 0)) || summary+=", $skipped skipped"
