@@ -1,21 +1,40 @@
 #!/usr/bin/env bash
 # Provisions and starts the whole platform in the foreground:
-#   packages -> Docker -> Postgres -> Caddy -> build -> scripts/supervise.sh (route-dns, ControlPlane, Reconciler)
+#   publish (only when the sources changed) -> packages -> Docker -> Postgres -> Caddy
+#   -> scripts/supervise.sh (route-dns, ControlPlane, Reconciler)
 # The supervisor restarts any of them that exits (and Caddy, and the embedded Postgres), with backoff.
-# Ctrl-C stops the ControlPlane, the Reconciler, route-dns, Caddy and the embedded Postgres.
-# Docker and the apps' containers keep running.
+# Ctrl-C, SIGTERM, SIGHUP, or the reader of its output going away (`./run.sh 2>&1 | tee run.log` and tee ends) stop
+# the ControlPlane, the Reconciler, route-dns, Caddy and the embedded Postgres. Docker and the apps' containers keep running.
+#
+#   ./run.sh                     runs the platform in the foreground
+#   ./run.sh --install-service   installs and starts it as a systemd service instead (scripts/install-service.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
+if [[ ${1:-} == --install-service ]]; then
+  shift
+  exec scripts/install-service.sh "$@"
+fi
+(($# == 0)) || {
+  echo "usage: ./run.sh [--install-service [options]]" >&2
+  exit 2
+}
 # shellcheck source=scripts/provision.sh
 source scripts/provision.sh
-# shellcheck source=scripts/build.sh
-source scripts/build.sh
+# shellcheck source=scripts/publish.sh
+source scripts/publish.sh
+
+# A write to a closed pipe fails instead of killing this script half-way through a stop (and orphaning everything).
+trap '' PIPE
 
 HEALTH_DEADLINE_SECONDS=120
 STOP_DEADLINE_SECONDS=90
+WATCH_SECONDS=1
 
 SUPERVISOR_PID=""
 TAIL_PID=""
+SLEEP_PID=""
+STARTED=0
+STOPPING=0
 EMBEDDED_POSTGRES=1
 [[ -n ${PCLOUD_DATABASE_URL:-} ]] && EMBEDDED_POSTGRES=0
 
@@ -42,30 +61,48 @@ child_alive() {
 # shellcheck disable=SC2317 # called through pcloud_wait_until
 child_gone() { ! child_alive "$1"; }
 
-# shutdown EXIT_CODE: the supervisor stops everything it owns; Docker and the apps stay up.
+# True when stdout or stderr is a pipe (or FIFO) whose reader is gone. select() reports the write end of such a pipe
+# as readable (POLLERR), which `read -t 0` tests without reading or writing anything (no redirection of that fd
+# around the read: it would test the redirection instead).
+console_reader_gone() {
+  local fd
+  for fd in 1 2; do
+    if [[ -p /dev/fd/$fd ]] && read -r -t 0 -u "$fd"; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+# shutdown EXIT_CODE: the supervisor stops everything it owns; Docker and the apps stay up. Runs once.
 shutdown() {
   local code=$1
-  trap '' INT TERM
+  ((STOPPING)) && return 0
+  STOPPING=1
+  trap '' INT TERM HUP
   if [[ -n $SUPERVISOR_PID ]] && child_alive "$SUPERVISOR_PID"; then
     kill -TERM "$SUPERVISOR_PID" 2>/dev/null || true
     pcloud_wait_until "$STOP_DEADLINE_SECONDS" "the supervisor to stop" child_gone "$SUPERVISOR_PID" ||
       kill -KILL "$SUPERVISOR_PID" 2>/dev/null || true
-  elif [[ -z $SUPERVISOR_PID ]]; then
+  elif ((STARTED)) && [[ -z $SUPERVISOR_PID ]]; then
+    # Stopped while starting: what provisioning already started goes too.
     scripts/stop-caddy.sh || true
     if ((EMBEDDED_POSTGRES)); then scripts/stop-postgres.sh || true; fi
   fi
-  [[ -n $TAIL_PID ]] && kill "$TAIL_PID" 2>/dev/null || true
-  pcloud_log "stopped (Docker and the apps' containers keep running)"
+  if [[ -n $TAIL_PID ]]; then kill "$TAIL_PID" 2>/dev/null || true; fi
+  if [[ -n $SLEEP_PID ]]; then kill "$SLEEP_PID" 2>/dev/null || true; fi
+  ((STARTED)) && pcloud_log "stopped (Docker and the apps' containers keep running)"
   exit "$code"
 }
 
 start_supervisor() {
   local logs=$PCLOUD_DATA_DIR/logs
   touch "$logs/route-dns.log" "$logs/controlplane.log" "$logs/reconciler.log"
-  # The processes' own output, on the terminal too (the files are the record).
+  # The processes' own output, on the console too (the files are the record).
   tail -q -n 0 -F "$logs/route-dns.log" "$logs/controlplane.log" "$logs/reconciler.log" 2>/dev/null &
   TAIL_PID=$!
-  PCLOUD_EMBEDDED_POSTGRES=$EMBEDDED_POSTGRES scripts/supervise.sh &
+  # Its own session: a closed terminal's SIGHUP or a Ctrl-C reaches this script, which stops the supervisor in order.
+  PCLOUD_EMBEDDED_POSTGRES=$EMBEDDED_POSTGRES setsid scripts/supervise.sh &
   SUPERVISOR_PID=$!
   # Migrations run before /healthz/ready answers.
   local deadline=$((SECONDS + HEALTH_DEADLINE_SECONDS))
@@ -97,9 +134,20 @@ print_banner() {
   pcloud_log "  Logs:       $PCLOUD_DATA_DIR/logs (dockerd, postgres, caddy, supervise, route-dns, controlplane, reconciler; rotated by size)"
 }
 
-# Waits until Ctrl-C (the trap shuts down) or until the supervisor itself exits (an error).
-wait_supervisor() {
+# Until a signal (the traps shut down), the console's reader going away, or the supervisor itself exiting (an error).
+watch_supervisor() {
   local status=0
+  while child_alive "$SUPERVISOR_PID"; do
+    if console_reader_gone; then
+      pcloud_log "the reader of run.sh's output is gone: stopping"
+      shutdown 141
+    fi
+    # In the background, so a signal's trap runs at once instead of after the sleep.
+    sleep "$WATCH_SECONDS" &
+    SLEEP_PID=$!
+    wait "$SLEEP_PID" || true
+    SLEEP_PID=""
+  done
   wait "$SUPERVISOR_PID" || status=$?
   SUPERVISOR_PID=""
   pcloud_log "error: the supervisor exited unexpectedly (status $status)"
@@ -111,13 +159,20 @@ main() {
   if api_healthy; then
     pcloud_die "an API already answers on port $PCLOUD_API_PORT: is run.sh already running?"
   fi
+  if pcloud_pid_alive "$PCLOUD_DATA_DIR/run/supervise.pid"; then
+    pcloud_die "a supervisor (pid $(<"$PCLOUD_DATA_DIR/run/supervise.pid")) already runs $PCLOUD_DATA_DIR: is run.sh already running?"
+  fi
   trap 'shutdown 130' INT
   trap 'shutdown 143' TERM
+  trap 'shutdown 129' HUP
+  # A failed step (set -e, pcloud_die) stops what the steps before it started.
+  trap 'shutdown $?' EXIT
+  pcloud_publish
+  STARTED=1
   pcloud_provision
-  pcloud_build
   start_supervisor
   print_banner
-  wait_supervisor
+  watch_supervisor
 }
 
 main "$@"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Provisions what the tests need (packages, Docker), builds, runs every test
+# Provisions what the tests need (the platform's packages plus the test tooling, Docker), builds, runs every test
 # project of the solution and ends with one line: "N passed, N failed[, N skipped]".
 # The integration tests start their own Postgres and Caddy through
 # scripts/start-postgres.sh and scripts/start-caddy.sh with a temporary data dir.
@@ -22,6 +22,18 @@ trx_counter() {
   local value
   value=$(grep -o "<Counters [^>]*" "$1" | grep -oE " $2=\"[0-9]+\"" | grep -oE '[0-9]+' || true)
   echo "${value:-0}"
+}
+
+# failed_tests TRX: the name and the first lines of the message of every failed test, so the end of a CI log
+# says what broke without scrolling through thousands of passing lines.
+failed_tests() {
+  awk '
+    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); print "  FAILED " substr($0, RSTART + 10, RLENGTH - 11); inside = 1; next }
+    inside && /<Message>/ { sub(/.*<Message>/, ""); lines = 0; printing = 1 }
+    printing { line = $0; sub(/<\/Message>.*/, "", line); if (lines < 6) print "    " line; lines++ }
+    printing && /<\/Message>/ { printing = 0 }
+    inside && /<\/UnitTestResult>/ { inside = 0 }
+  ' "$1" | sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&apos;/'"'"'/g; s/&amp;/\&/g'
 }
 
 run_tests() {
@@ -47,6 +59,15 @@ run_tests() {
     skipped=$((skipped + $(trx_counter "$trx" notExecuted)))
   done < <(test_projects)
 
+  local trx_file
+  for trx_file in "$RESULTS_DIR"/*.trx; do
+    [[ -f $trx_file ]] || continue
+    if grep -q 'outcome="Failed"' "$trx_file"; then
+      pcloud_log "test: failed in $(basename "$trx_file" .trx):"
+      failed_tests "$trx_file"
+    fi
+  done
+
   local status=0 summary="$passed passed, $failed failed"
   ((skipped == 0)) || summary+=", $skipped skipped"
   if ((${#broken[@]} > 0)); then
@@ -63,7 +84,8 @@ run_tests() {
 }
 
 main() {
-  scripts/install-packages.sh
+  scripts/install-packages.sh test
+  scripts/install-api-client-tools.sh
   scripts/start-docker.sh
   scripts/build.sh
   run_tests

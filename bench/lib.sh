@@ -140,7 +140,7 @@ bench_api_healthy() { curl -fs -o /dev/null --max-time 2 "$BENCH_API/healthz/rea
 
 bench_start() {
   ((EUID == 0)) || bench_die "needs root (Docker, Postgres cluster)"
-  command -v wrk >/dev/null || bench_die "wrk missing (scripts/install-packages.sh installs it)"
+  command -v wrk >/dev/null || bench_die "wrk missing (scripts/install-packages.sh test installs it)"
   bench_api_healthy && bench_die "something already answers on $BENCH_API: a bench platform left running? (bench/lib.sh stop)"
   bench_teardown_leftovers
   local port

@@ -31,6 +31,8 @@ DOCKERFILE
 }
 
 main() {
+  # Not something the platform needs to run: installed on first use.
+  [[ -x $BUSYBOX ]] || "$(dirname "${BASH_SOURCE[0]}")/install-packages.sh" demo
   if ! [[ -x $BUSYBOX ]] || ! "$BUSYBOX" --list | grep -qx httpd; then
     pcloud_die "hello image: $BUSYBOX with httpd missing (apt-get install busybox-static)"
   fi

@@ -1,27 +1,41 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the platform and its tests need. Idempotent: does
-# nothing (not even `apt-get update`) when everything is installed already.
+# Installs Debian packages. Idempotent: does nothing (not even `apt-get update`) when everything is installed already.
+#   scripts/install-packages.sh [run]   what the platform needs to run (run.sh)
+#   scripts/install-packages.sh demo    plus a static busybox (scripts/build-hello-image.sh, the README's first app)
+#   scripts/install-packages.sh test    plus what the tests and bench/ need (test.sh)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# One list; extend it here.
-PCLOUD_PACKAGES=(
+# What the platform runs on: the engine, the database, the proxy; git for source deploys; the scripts' tools.
+PCLOUD_RUN_PACKAGES=(
   docker.io
   postgresql
   caddy
-  busybox-static
   git
   jq
   curl
-  wrk
-  iproute2
   ca-certificates
   procps
+)
+
+# The demo image and the tests' images are FROM scratch plus Debian's static busybox.
+PCLOUD_DEMO_PACKAGES=(
+  busybox-static
+)
+
+# Only for test.sh and bench/: load (wrk), the keep-alive server (gcc, libc6-dev), the dashboard tests (chromium),
+# port checks (iproute2's ss), the service unit's check (systemd-analyze).
+PCLOUD_TEST_PACKAGES=(
+  wrk
   gcc
   libc6-dev
   chromium
+  iproute2
+  systemd
 )
+
+PCLOUD_PACKAGES=()
 
 is_installed() {
   [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == "install ok installed" ]]
@@ -59,7 +73,17 @@ install_missing() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
+select_packages() {
+  case ${1:-run} in
+  run) PCLOUD_PACKAGES=("${PCLOUD_RUN_PACKAGES[@]}") ;;
+  demo) PCLOUD_PACKAGES=("${PCLOUD_RUN_PACKAGES[@]}" "${PCLOUD_DEMO_PACKAGES[@]}") ;;
+  test) PCLOUD_PACKAGES=("${PCLOUD_RUN_PACKAGES[@]}" "${PCLOUD_DEMO_PACKAGES[@]}" "${PCLOUD_TEST_PACKAGES[@]}") ;;
+  *) pcloud_die "usage: scripts/install-packages.sh [run|demo|test]" ;;
+  esac
+}
+
 main() {
+  select_packages "$@"
   install_missing
 }
 

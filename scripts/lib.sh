@@ -2,7 +2,8 @@
 # Shared helpers for the PersonalCloud scripts. Sourced, never executed.
 # Logs go to stderr so stdout stays free for machine-readable output.
 
-pcloud_log() { printf '[pcloud] %s\n' "$*" >&2; }
+# Never fails: with stderr on a pipe whose reader is gone (and SIGPIPE ignored) the line is lost, the caller goes on.
+pcloud_log() { printf '[pcloud] %s\n' "$*" >&2 || true; }
 
 pcloud_die() {
   pcloud_log "error: $*"

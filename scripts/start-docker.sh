@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure a Docker daemon answers on /var/run/docker.sock. Reuses a running one;
-# otherwise starts dockerd in its own session so it outlives this script and a
-# Ctrl-C of run.sh (apps keep running when the platform stops).
+# otherwise starts docker.service on a systemd host, else dockerd in its own session, so it outlives this script and
+# a stop of run.sh (apps keep running when the platform stops).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -46,8 +46,14 @@ write_daemon_json() {
 start_dockerd() {
   pcloud_ensure_dirs
   local log=$PCLOUD_DATA_DIR/logs/dockerd.log
-  pcloud_log "docker: starting dockerd (log: $log)"
-  setsid nohup dockerd >>"$log" 2>&1 </dev/null &
+  if [[ -d /run/systemd/system ]] && systemctl cat docker.service >/dev/null 2>&1; then
+    # systemd's own unit: dockerd never lands in the cgroup of a platform service, whose stop would take the apps along.
+    pcloud_log "docker: starting docker.service"
+    systemctl start docker.service || pcloud_die "docker: systemctl start docker.service failed (journalctl -u docker)"
+  else
+    pcloud_log "docker: starting dockerd (log: $log)"
+    setsid nohup dockerd >>"$log" 2>&1 </dev/null &
+  fi
   if ! pcloud_wait_until 60 "dockerd to answer on $DOCKER_SOCK" docker_answers; then
     tail -n 20 "$log" >&2 || true
     pcloud_die "docker: dockerd did not start"

@@ -6,7 +6,8 @@
 # State per process: $PCLOUD_DATA_DIR/run/supervise/<name>.state (read by the ControlPlane's /healthz).
 # Logs: $PCLOUD_DATA_DIR/logs/<name>.log, rotated by size with dockerd.log, caddy.log and the embedded Postgres's
 # postgres.log (start-up) and postgres/postgres.log (its log collector's one file).
-# TERM/INT stops the children, Caddy and the embedded Postgres; Docker and the apps' containers keep running.
+# TERM/INT/HUP stops the children, Caddy and the embedded Postgres; Docker and the apps' containers keep running.
+# A closed console (stderr on a pipe whose reader is gone) never ends it: SIGPIPE is ignored, the lines still go to its log.
 # Needs PCLOUD_DATABASE_URL and the built dlls: run.sh provisions, builds, then runs this.
 set -uo pipefail # no -e: a failed restart must never end the supervisor
 # shellcheck source=scripts/lib.sh
@@ -40,7 +41,7 @@ STOPPING=0
 say() {
   local line
   line="[pcloud] $(date -u +%FT%TZ) supervise: $*"
-  printf '%s\n' "$line" >&2
+  printf '%s\n' "$line" >&2 2>/dev/null
   printf '%s\n' "$line" >>"$SUPERVISOR_LOG"
 }
 
@@ -182,7 +183,7 @@ stop_child() {
 shutdown() {
   ((STOPPING)) && return 0
   STOPPING=1
-  trap '' INT TERM
+  trap '' INT TERM HUP
   say "stopping (Docker and the apps' containers keep running)"
   local i
   for ((i = ${#CHILDREN[@]} - 1; i >= 0; i--)); do
@@ -200,6 +201,7 @@ shutdown() {
 }
 
 main() {
+  trap '' PIPE
   [[ -n ${PCLOUD_DATABASE_URL:-} ]] || pcloud_die "supervise: PCLOUD_DATABASE_URL is not set (run.sh provisions Postgres first)"
   local dll
   for dll in "$CONTROLPLANE_DLL" "$RECONCILER_DLL"; do
@@ -212,7 +214,7 @@ main() {
   echo $$ >"$SUPERVISOR_PIDFILE"
   rm -rf "$STATE_DIR"
   install -d -m 755 "$STATE_DIR"
-  trap shutdown INT TERM
+  trap shutdown INT TERM HUP
   say "supervising ${CHILDREN[*]} and watching ${WATCHED[*]} (pid $$)"
   local name last_rotate=$SECONDS
   for name in "${WATCHED[@]}"; do

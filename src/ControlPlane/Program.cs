@@ -13,6 +13,7 @@ using PersonalCloud.ControlPlane.Releases;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");
+builder.Logging.AddControlPlaneConsole(builder.Configuration);
 builder.Services.AddControlPlane(builder.Configuration);
 builder.ListenForCaddy((builder.Configuration.Get<ControlPlaneOptions>() ?? new()).DashboardSocketPath);
 
@@ -24,14 +25,14 @@ try
 catch (PersonalCloud.Contracts.Secrets.MasterKeyRefusedException refused)
 {
     // Exits before serving: a platform that cannot open its sealed values must not look healthy.
-    Console.Error.WriteLine(refused.Message);
+    PersonalCloud.Contracts.Hosting.PlatformConsole.WriteFatal(Console.Error, TimeProvider.System.GetUtcNow(), refused.Message);
     return 78;
 }
 
 // Order matters: the client address is known (Caddy's socket only) before anything counts it; who calls is known
 // before the audit records it; anonymous calls are limited before authorization, handlers or the audit touch Postgres.
 app.UseForwardedHeadersFromCaddy();
-app.UseRequestLog();
+app.UseRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDashboard();

@@ -20,7 +20,7 @@ try
 }
 catch (PersonalCloud.Contracts.Secrets.MasterKeyRefusedException refused)
 {
-    Console.Error.WriteLine(refused.Message);
+    PersonalCloud.Contracts.Hosting.PlatformConsole.WriteFatal(Console.Error, TimeProvider.System.GetUtcNow(), refused.Message);
     return 78;
 }
 

@@ -51,7 +51,22 @@ public sealed record AppResponse(
     int? LastExitCode = null,
     bool RunAsRoot = false,
     FailedReleaseResponse? LastFailedRelease = null,
-    ReleaseResponse? DeployingRelease = null);
+    ReleaseResponse? DeployingRelease = null,
+    HealthCheckSettings? HealthCheck = null,
+    RolloutSettings? Rollout = null);
+
+/// <summary>
+/// A change of an app's settings (JSON merge patch: a field left out keeps its value). Validated as at creation; a
+/// deployed app rolls the change out as a new release of the same image and env, with zero downtime. Unknown fields are
+/// refused, so a setting that can only be chosen at creation (runAsRoot) is never silently ignored.
+/// </summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
+public sealed record UpdateAppRequest(
+    int? Port = null,
+    AppLimits? Limits = null,
+    string? SecurityProfile = null,
+    HealthCheckSettings? HealthCheck = null,
+    RolloutSettings? Rollout = null);
 
 /// <summary>
 /// The newest release that failed after the serving one was made (null once a later release went live): what it was,

@@ -20,6 +20,7 @@ public static class ReleaseReasons
     public const string Deploy = "deploy";
     public const string EnvChange = "env";
     public const string Rollback = "rollback";
+    public const string Settings = "settings";
 
     /// <summary>A process was created, changed or deleted: the same image with the new process definitions.</summary>
     public const string Processes = "processes";

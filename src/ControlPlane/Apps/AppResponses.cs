@@ -33,7 +33,10 @@ public sealed class AppResponses(Microsoft.Extensions.Options.IOptions<ControlPl
         ReleaseRow.Utc(row.CreatedAt),
         row.CrashCount,
         row.LastExitCode,
-        row.RunAsRoot);
+        row.RunAsRoot,
+        HealthCheck: new HealthCheckSettings(row.HealthPath, row.HealthIntervalSeconds, row.HealthTimeoutSeconds, row.HealthyThreshold,
+            row.UnhealthyThreshold, row.DeployDeadlineSeconds),
+        Rollout: new RolloutSettings(row.DrainSeconds, row.StopTimeoutSeconds));
 
     public string GeneratedHostname(string appName) => $"{appName}.{options.Value.BaseDomain}";
 

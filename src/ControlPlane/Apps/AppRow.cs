@@ -25,4 +25,12 @@ public sealed record AppRow
     public int? LastExitCode { get; init; }
     public string[] Domains { get; init; } = [];
     public bool RunAsRoot { get; init; }
+    public int DrainSeconds { get; init; }
+    public int StopTimeoutSeconds { get; init; }
+    public string? HealthPath { get; init; }
+    public int HealthIntervalSeconds { get; init; }
+    public int HealthTimeoutSeconds { get; init; }
+    public int HealthyThreshold { get; init; }
+    public int UnhealthyThreshold { get; init; }
+    public int DeployDeadlineSeconds { get; init; }
 }

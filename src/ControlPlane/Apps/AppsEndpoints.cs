@@ -13,31 +13,28 @@ public static class AppsEndpoints
     public static RouteGroupBuilder MapApps(this RouteGroupBuilder api)
     {
         var apps = api.MapGroup("/apps").WithTags("Apps");
-        apps.MapPost("/", Create);
-        apps.MapGet("/", List);
-        apps.MapGet("/{id:guid}", Get).WithName("GetApp");
-        apps.MapDelete("/{id:guid}", Delete);
+        apps.MapPost("/", Create).WithName("createApp")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        apps.MapGet("/", List).WithName("listApps");
+        apps.MapGet("/{id:guid}", Get).WithName("getApp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        apps.MapPatch("/{id:guid}", Update).WithName("updateApp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        apps.MapDelete("/{id:guid}", Delete).WithName("deleteApp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
+    /// <summary>Create an app (and deploy it when an image is given)</summary>
+    /// <remarks>201 with the app. The name becomes the generated hostname &lt;name&gt;.&lt;base domain&gt;. With an image the first release is made at once and named as deployingRelease. Limits are checked against what the host has.</remarks>
+    internal static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateAppRequest request, AppsStore store, ReleasesStore releases, AppReleaseSummaries summaries, AppResponses responses,
-        AppLimitsRules limits, Processes.ProcessRequests processRequests, TimeProvider time, CancellationToken ct)
+        AppSettingsRules settings, Processes.ProcessRequests processRequests, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors()
             .Check("name", ValidationRules.AppName(request.Name) ?? responses.DashboardClash(request.Name!))
-            .Check("image", request.Image is null ? null : ValidationRules.Image(request.Image))
-            .Check("port", ValidationRules.Port(request.Port));
-        errors = (await limits.CheckAsync(errors, request.Limits, ct))
-            .Check("securityProfile", request.SecurityProfile is null || SecurityProfiles.IsKnown(request.SecurityProfile) ? null : "A security profile is 'default' or 'strict'.")
-            .Check("healthCheck.path", ValidationRules.HealthPath(request.HealthCheck?.Path))
-            .Check("healthCheck.intervalSeconds", ValidationRules.HealthInterval(request.HealthCheck?.IntervalSeconds))
-            .Check("healthCheck.timeoutSeconds", ValidationRules.Between(request.HealthCheck?.TimeoutSeconds, 1, 60, "A health-check timeout"))
-            .Check("healthCheck.healthyThreshold", ValidationRules.Between(request.HealthCheck?.HealthyThreshold, 1, 20, "A healthy threshold"))
-            .Check("healthCheck.unhealthyThreshold", ValidationRules.Between(request.HealthCheck?.UnhealthyThreshold, 1, 100, "An unhealthy threshold"))
-            .Check("healthCheck.deployDeadlineSeconds", ValidationRules.Between(request.HealthCheck?.DeployDeadlineSeconds, 5, 3600, "A deploy deadline"))
-            .Check("rollout.drainSeconds", ValidationRules.Between(request.Rollout?.DrainSeconds, 0, 600, "A drain period"))
-            .Check("rollout.stopTimeoutSeconds", ValidationRules.Between(request.Rollout?.StopTimeoutSeconds, 1, 600, "A stop timeout"));
+            .Check("image", request.Image is null ? null : ValidationRules.Image(request.Image));
+        errors = await settings.CheckAsync(errors, request.Port, request.Limits, request.SecurityProfile, request.HealthCheck, request.Rollout, ct);
         var (processes, processErrors) = await CheckProcessesAsync(request.Processes, processRequests, ct);
         foreach (var (field, messages) in processErrors.ToDictionary())
             errors.Check(field, messages[0]);
@@ -115,7 +112,9 @@ public static class AppsEndpoints
         return (processes, errors);
     }
 
-    private static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
+    /// <summary>List apps with their status</summary>
+    /// <remarks>Every app with its status, serving release, last failed release and the one deploying.</remarks>
+    internal static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
     {
         var rows = await store.ListAsync(ct);
         var releases = await summaries.ReadAsync(rows, ct);
@@ -125,7 +124,9 @@ public static class AppsEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(
+    /// <summary>Get an app: status, releases, settings</summary>
+    /// <remarks>The serving release (currentRelease), the newest failed one after it with its last lines (lastFailedRelease), the one on its way (deployingRelease), settings and crash counts.</remarks>
+    internal static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(
         Guid id, AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
     {
         var row = await store.GetAsync(id, ct);
@@ -134,7 +135,26 @@ public static class AppsEndpoints
         return TypedResults.Ok(responses.ToResponse(row, (await summaries.ReadAsync([row], ct))[row.Id]));
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, AppsStore store, CancellationToken ct)
+    /// <summary>Change an app's settings and roll them out</summary>
+    /// <remarks>Changes port, limits, security profile, health check or rollout settings (JSON merge patch: fields left out keep their value), validated as at creation. A deployed app gets a new release of the same image and env that rolls out with zero downtime; 202 names it. Setting every field to what it already is changes nothing (202, no release).</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Update(
+        Guid id, UpdateAppRequest request, AppSettingsStore store, AppSettingsRules settings, CancellationToken ct)
+    {
+        var errors = await settings.CheckAsync(new ValidationErrors(), request.Port, request.Limits, request.SecurityProfile,
+            request.HealthCheck, request.Rollout, ct);
+        if (errors.Any)
+            return ProblemTypes.Validation(errors.ToDictionary());
+
+        var result = await store.UpdateAsync(id, request, ct);
+        if (result.Change == SettingsChange.AppNotFound)
+            return ProblemTypes.NotFound("The app");
+        var status = $"/api/apps/{id}";
+        return TypedResults.Accepted(status, new AcceptedResponse(id, result.Generation, status, result.Release?.ToResponse()));
+    }
+
+    /// <summary>Delete an app with its containers, routes and data</summary>
+    /// <remarks>202: the reconciler stops and removes its containers, route, network and built images shortly after.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, AppsStore store, CancellationToken ct)
     {
         if (!await store.DeleteAsync(id, ct))
             return ProblemTypes.NotFound("The app");

@@ -26,8 +26,10 @@ public sealed class AppsStore(NpgsqlDataSource db)
         SELECT a.id, a.name, a.image, a.port, a.memory_mb, a.cpus, a.pids_limit, a.security_profile, a.generated_hostname,
                a.created_at, a.generation, a.status, a.observed_generation, a.current_release_id, a.desired_release_id,
                a.last_deployed_at, a.restart_count, a.last_error, a.crash_count, a.last_exit_code, a.run_as_root,
+               a.drain_seconds, a.stop_timeout_seconds, h.path AS health_path, h.interval_seconds AS health_interval_seconds,
+               h.timeout_seconds AS health_timeout_seconds, h.healthy_threshold, h.unhealthy_threshold, h.deploy_deadline_seconds,
                COALESCE((SELECT array_agg(d.hostname ORDER BY d.hostname) FROM domains d WHERE d.app_id = a.id), '{}') AS domains
-        FROM apps a
+        FROM apps a LEFT JOIN health_checks h ON h.app_id = a.id
         """;
 
     public async Task<IReadOnlyList<AppRow>> ListAsync(CancellationToken ct)

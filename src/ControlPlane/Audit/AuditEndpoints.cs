@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using PersonalCloud.ControlPlane.OpenApi;
 using PersonalCloud.Contracts.Api;
 using PersonalCloud.ControlPlane.Paging;
 using PersonalCloud.ControlPlane.Problems;
@@ -6,7 +9,14 @@ using PersonalCloud.ControlPlane.Problems;
 namespace PersonalCloud.ControlPlane.Audit;
 
 /// <summary>Query-string parameters of GET /api/audit, as sent.</summary>
-public sealed record AuditQueryParameters(string? App, string? Since, string? Until, string? Method, string? Status, string? Limit, string? Before);
+public sealed record AuditQueryParameters(
+    [property: FromQuery(Name = "app")][QueryValue(JsonSchemaType.String, Format = "uuid")] string? App,
+    [property: FromQuery(Name = "since")][QueryValue(JsonSchemaType.String, Format = "date-time")] string? Since,
+    [property: FromQuery(Name = "until")][QueryValue(JsonSchemaType.String, Format = "date-time")] string? Until,
+    [property: FromQuery(Name = "method")][QueryValue(JsonSchemaType.String, Values = ["POST", "PUT", "PATCH", "DELETE", "GET"])] string? Method,
+    [property: FromQuery(Name = "status")][QueryValue(JsonSchemaType.Integer, Minimum = 100, Maximum = 599)] string? Status,
+    [property: FromQuery(Name = "limit")][QueryValue(JsonSchemaType.Integer, Minimum = 1, Maximum = AuditEndpoints.MaxLimit)] string? Limit,
+    [property: FromQuery(Name = "before")][QueryValue(JsonSchemaType.Integer, Format = "int64", Minimum = 1)] string? Before);
 
 public static class AuditEndpoints
 {
@@ -16,8 +26,7 @@ public static class AuditEndpoints
 
     public static RouteGroupBuilder MapAudit(this RouteGroupBuilder api)
     {
-        api.MapGet("/audit", List).WithTags("Audit")
-            .WithDescription("Newest first, as a JSON array. The next (older) page: the Link rel=\"next\" or X-Next-Before header.");
+        api.MapGet("/audit", List).WithTags("Audit").WithName("listAudit");
         return api;
     }
 
@@ -38,7 +47,9 @@ public static class AuditEndpoints
         return (errors.Any ? null : filter, limit, before, errors);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<AuditEntryResponse>>, ValidationProblem>> List(
+    /// <summary>Read the audit log</summary>
+    /// <remarks>Every mutating call and every reveal of a secret, newest first, as a JSON array. The next (older) page: the Link rel="next" or X-Next-Before header. Calls without a token or session are counted per address, route and status.</remarks>
+    internal static async Task<Results<Ok<IReadOnlyList<AuditEntryResponse>>, ValidationProblem>> List(
         [AsParameters] AuditQueryParameters parameters, HttpContext http, AuditStore store, CancellationToken ct)
     {
         var (filter, limit, before, errors) = Parse(parameters);

@@ -12,21 +12,24 @@ public static partial class SessionEndpoints
     public static IEndpointRouteBuilder MapSession(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth").AllowAnonymous().WithTags("Session");
-        auth.MapGet("/session", Session)
-            .WithDescription("Whether the caller is signed in, and the token to send as X-CSRF-Token with every mutating call (sets the antiforgery cookie). Fetch again after login and logout.");
-        auth.MapPost("/login", Login).RequireRateLimiting(RateLimits.LoginPolicy)
-            .WithDescription("JSON {secret}: the dashboard password or the API token; needs X-CSRF-Token. 204 and a session cookie, or 401. Over HTTPS only (or on loopback): else 403.");
-        auth.MapPost("/logout", Logout).WithDescription("Ends the session (needs X-CSRF-Token).");
+        auth.MapGet("/session", Session).WithName("getSession");
+        auth.MapPost("/login", Login).RequireRateLimiting(RateLimits.LoginPolicy).WithName("login")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/logout", Logout).WithName("logout").ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
-    private static Ok<SessionResponse> Session(HttpContext http, IAntiforgery antiforgery)
+    /// <summary>Whether the caller is signed in, and the antiforgery token</summary>
+    /// <remarks>The token to send as X-CSRF-Token with every mutating call (sets the antiforgery cookie). Fetch again after login and logout.</remarks>
+    internal static Ok<SessionResponse> Session(HttpContext http, IAntiforgery antiforgery)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         return TypedResults.Ok(new SessionResponse(http.User.Identity?.IsAuthenticated == true, tokens.RequestToken!));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Login(
+    /// <summary>Sign in to the dashboard</summary>
+    /// <remarks>JSON {secret}: the dashboard password or the API token; needs X-CSRF-Token. 204 and a session cookie, or 401. Over HTTPS only (or on loopback): else 403.</remarks>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Login(
         LoginRequest? request, HttpContext http, IAntiforgery antiforgery, DashboardPassword password, ApiToken token, ILoggerFactory logs)
     {
         // Before anything else: a password that came in cleartext over a network is not even compared.
@@ -50,7 +53,9 @@ public static partial class SessionEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Logout(HttpContext http, IAntiforgery antiforgery)
+    /// <summary>Sign out</summary>
+    /// <remarks>Ends the session (needs X-CSRF-Token).</remarks>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Logout(HttpContext http, IAntiforgery antiforgery)
     {
         if (!await antiforgery.IsRequestValidAsync(http))
             return ProblemTypes.Antiforgery();

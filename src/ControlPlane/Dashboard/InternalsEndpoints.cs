@@ -12,12 +12,14 @@ public static class InternalsEndpoints
 {
     public static RouteGroupBuilder MapInternals(this RouteGroupBuilder api)
     {
-        api.MapGet("/apps/{id:guid}/internals", Get).WithTags("Internals")
-            .WithDescription("Under the hood: container lifecycles with durations and `docker run` (no secret values), the reconciler's last plan, the route and its DNS answers, Caddy's config, the network.");
+        api.MapGet("/apps/{id:guid}/internals", Get).WithTags("Internals").WithName("getAppInternals")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Ok<AppInternalsResponse>, ProblemHttpResult>> Get(
+    /// <summary>Look under the hood of an app</summary>
+    /// <remarks>Container lifecycles with durations and `docker run` (no secret values), the reconciler's last plan, the route and its DNS answers, Caddy's config, the network.</remarks>
+    internal static async Task<Results<Ok<AppInternalsResponse>, ProblemHttpResult>> Get(
         Guid id, AppsStore apps, InternalsStore store, IOptions<ControlPlaneOptions> options, CancellationToken ct)
     {
         var app = await apps.GetAsync(id, ct);

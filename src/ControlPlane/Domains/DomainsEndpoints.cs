@@ -14,13 +14,18 @@ public static class DomainsEndpoints
     public static RouteGroupBuilder MapDomains(this RouteGroupBuilder api)
     {
         var domains = api.MapGroup("/apps/{id:guid}/domains").WithTags("Domains");
-        domains.MapPost("/", Add);
-        domains.MapGet("/", List);
-        domains.MapDelete("/{hostname}", Remove);
+        domains.MapPost("/", Add).WithName("addDomain")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        domains.MapGet("/", List).WithName("listDomains")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        domains.MapDelete("/{hostname}", Remove).WithName("removeDomain")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Created<DomainResponse>, Ok<DomainResponse>, ValidationProblem, ProblemHttpResult>> Add(
+    /// <summary>Route a custom domain to the app</summary>
+    /// <remarks>201 when added, 200 when the app had it already; 409 when another app holds the hostname (as a domain or its generated hostname). IP literals and the platform's own zones are refused.</remarks>
+    internal static async Task<Results<Created<DomainResponse>, Ok<DomainResponse>, ValidationProblem, ProblemHttpResult>> Add(
         Guid id, AddDomainRequest request, DomainsStore store, IOptions<ControlPlaneOptions> options, CancellationToken ct)
     {
         var hostname = request.Hostname?.Trim().TrimEnd('.').ToLowerInvariant();
@@ -40,7 +45,9 @@ public static class DomainsEndpoints
         };
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<DomainResponse>>, ProblemHttpResult>> List(Guid id, AppsStore apps, DomainsStore store, CancellationToken ct)
+    /// <summary>List the app's custom domains</summary>
+    /// <remarks>The custom hostnames that reach this app, besides its generated one.</remarks>
+    internal static async Task<Results<Ok<IReadOnlyList<DomainResponse>>, ProblemHttpResult>> List(Guid id, AppsStore apps, DomainsStore store, CancellationToken ct)
     {
         if (await apps.GetAsync(id, ct) is null)
             return ProblemTypes.NotFound("The app");
@@ -48,7 +55,9 @@ public static class DomainsEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(Guid id, string hostname, DomainsStore store, CancellationToken ct) =>
+    /// <summary>Stop routing a custom domain to the app</summary>
+    /// <remarks>204; the hostname answers 404 shortly after.</remarks>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Remove(Guid id, string hostname, DomainsStore store, CancellationToken ct) =>
         await store.RemoveAsync(id, hostname.ToLowerInvariant(), ct) ? TypedResults.NoContent() : ProblemTypes.NotFound("The domain");
 
     private static DomainResponse ToResponse(DomainRow row) => new(

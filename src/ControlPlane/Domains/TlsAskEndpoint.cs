@@ -15,11 +15,13 @@ public static class TlsAskEndpoint
 
     public static IEndpointRouteBuilder MapTlsAsk(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, Ask).AllowAnonymous().WithTags("Platform");
+        app.MapGet(Path, Ask).AllowAnonymous().WithTags("Platform").WithName("askTls");
         return app;
     }
 
-    private static async Task<Results<Ok, NotFound>> Ask(
+    /// <summary>Whether the platform serves a hostname</summary>
+    /// <remarks>Caddy asks before it issues a certificate on demand: 200 for an app's hostname or custom domain, else 404. Answered from memory.</remarks>
+    internal static async Task<Results<Ok, NotFound>> Ask(
         string? domain, ServedHostnames hostnames, IOptions<ControlPlaneOptions> options, CancellationToken ct)
     {
         // Hostnames are stored lower-case without a trailing dot; SNI may come in any case.

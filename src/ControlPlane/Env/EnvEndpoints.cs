@@ -13,14 +13,20 @@ public static class EnvEndpoints
     public static RouteGroupBuilder MapEnv(this RouteGroupBuilder api)
     {
         var env = api.MapGroup("/apps/{id:guid}/env").WithTags("Env");
-        env.MapPost("/", Set);
-        env.MapGet("/", List);
-        env.MapGet("/{key}", Reveal);
-        env.MapDelete("/{key}", Remove);
+        env.MapPost("/", Set).WithName("setEnv")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        env.MapGet("/", List).WithName("listEnv")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        env.MapGet("/{key}", Reveal).WithName("revealEnvValue")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        env.MapDelete("/{key}", Remove).WithName("removeEnvVar")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Set(
+    /// <summary>Set or remove environment variables and roll them out</summary>
+    /// <remarks>JSON {vars:{KEY: value or null}}: null removes the key. Values are sealed at rest. A deployed app gets a new release carrying them. Names differing only by case are refused (400 in one request, 409 against a stored one); count and size are capped.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Set(
         Guid id, SetEnvRequest request, EnvStore store, CancellationToken ct)
     {
         if (request.Vars is null || request.Vars.Count == 0)
@@ -48,7 +54,9 @@ public static class EnvEndpoints
         };
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<EnvVarResponse>>, ProblemHttpResult>> List(Guid id, AppsStore apps, EnvStore store, CancellationToken ct)
+    /// <summary>List an app's variable names</summary>
+    /// <remarks>Names and times only: values are never listed.</remarks>
+    internal static async Task<Results<Ok<IReadOnlyList<EnvVarResponse>>, ProblemHttpResult>> List(Guid id, AppsStore apps, EnvStore store, CancellationToken ct)
     {
         if (await apps.GetAsync(id, ct) is null)
             return ProblemTypes.NotFound("The app");
@@ -58,8 +66,9 @@ public static class EnvEndpoints
         return TypedResults.Ok(list);
     }
 
-    /// <summary>The one way to read a value in plaintext: ask for it by name.</summary>
-    private static async Task<Results<Ok<EnvValueResponse>, ProblemHttpResult>> Reveal(Guid id, string key, EnvStore store, CancellationToken ct)
+    /// <summary>Reveal one variable's value</summary>
+    /// <remarks>The plaintext value of one variable; every reveal is audited.</remarks>
+    internal static async Task<Results<Ok<EnvValueResponse>, ProblemHttpResult>> Reveal(Guid id, string key, EnvStore store, CancellationToken ct)
     {
         try
         {
@@ -72,6 +81,8 @@ public static class EnvEndpoints
         }
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Remove(Guid id, string key, EnvStore store, CancellationToken ct) =>
+    /// <summary>Remove one variable and roll the change out</summary>
+    /// <remarks>A deployed app gets a new release without it.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Remove(Guid id, string key, EnvStore store, CancellationToken ct) =>
         Accepted(id, await store.SetAsync(id, new Dictionary<string, string?> { [key] = null }, ct));
 }

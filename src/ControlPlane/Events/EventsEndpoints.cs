@@ -13,12 +13,14 @@ public static class EventsEndpoints
 
     public static RouteGroupBuilder MapEvents(this RouteGroupBuilder api)
     {
-        api.MapGet("/apps/{id:guid}/events", List).WithTags("Events")
-            .WithDescription("The reconciler's journal for the app, newest first: each action, why it was taken, the outcome and the duration.");
+        api.MapGet("/apps/{id:guid}/events", List).WithTags("Events").WithName("listEvents")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<AppEventResponse>>, ValidationProblem, ProblemHttpResult>> List(
+    /// <summary>Read the reconciler's journal for an app</summary>
+    /// <remarks>Newest first: each action, why it was taken, the outcome and the duration.</remarks>
+    internal static async Task<Results<Ok<IReadOnlyList<AppEventResponse>>, ValidationProblem, ProblemHttpResult>> List(
         Guid id, int? limit, long? before, AppsStore apps, EventsStore events, CancellationToken ct)
     {
         if (limit is < 1 or > MaxLimit)

@@ -11,7 +11,8 @@ public static class HealthEndpoints
 
     public static RouteGroupBuilder MapHealth(this RouteGroupBuilder api)
     {
-        api.MapGet("/apps/{id:guid}/health", Get).WithTags("Health");
+        api.MapGet("/apps/{id:guid}/health", Get).WithTags("Health").WithName("getAppHealth")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -22,41 +23,52 @@ public static class HealthEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapPlatformHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HealthStore store, SupervisorStates supervisor, TimeProvider time, CancellationToken ct) =>
-        {
-            string? databaseError = null;
-            IReadOnlyList<ComponentRow> rows = [];
-            var now = time.GetUtcNow();
-            try
-            {
-                (rows, now) = await store.ComponentsAsync(ct);
-            }
-            catch (Npgsql.NpgsqlException e)
-            {
-                databaseError = e.Message;
-            }
-
-            var health = PlatformHealthReport.Build(databaseError, rows, now, supervisor.Read());
-            return TypedResults.Json(health, statusCode: health.Status == PlatformHealthReport.Up
-                ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        }).AllowAnonymous().WithTags("Platform");
-
-        app.MapGet("/healthz/ready", async Task<Results<Ok<string>, ProblemHttpResult>> (HealthStore store, CancellationToken ct) =>
-        {
-            try
-            {
-                await store.DatabaseAnswersAsync(ct);
-                return TypedResults.Ok("ok");
-            }
-            catch (Npgsql.NpgsqlException e)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The database does not answer.", detail: e.Message);
-            }
-        }).AllowAnonymous().WithTags("Platform");
+        app.MapGet("/healthz", Platform).AllowAnonymous().WithTags("Platform").WithName("getPlatformHealth")
+            .Produces<PlatformHealth>(StatusCodes.Status200OK).Produces<PlatformHealth>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/healthz/ready", Ready).AllowAnonymous().WithTags("Platform").WithName("getPlatformReadiness")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Get(Guid id, HealthStore store, CancellationToken ct)
+    /// <summary>The platform's components and their state</summary>
+    /// <remarks>200 when every component is up; 503 with the same body naming the components that are down or starting.</remarks>
+    internal static async Task<JsonHttpResult<PlatformHealth>> Platform(HealthStore store, SupervisorStates supervisor, TimeProvider time, CancellationToken ct)
+    {
+        string? databaseError = null;
+        IReadOnlyList<ComponentRow> rows = [];
+        var now = time.GetUtcNow();
+        try
+        {
+            (rows, now) = await store.ComponentsAsync(ct);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            databaseError = e.Message;
+        }
+
+        var health = PlatformHealthReport.Build(databaseError, rows, now, supervisor.Read());
+        return TypedResults.Json(health, statusCode: health.Status == PlatformHealthReport.Up
+            ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>Whether the API and its database answer</summary>
+    /// <remarks>For start-up scripts: 200 once migrations ran and the database answers, else 503.</remarks>
+    internal static async Task<Results<Ok<string>, ProblemHttpResult>> Ready(HealthStore store, CancellationToken ct)
+    {
+        try
+        {
+            await store.DatabaseAnswersAsync(ct);
+            return TypedResults.Ok("ok");
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The database does not answer.", detail: e.Message);
+        }
+    }
+
+    /// <summary>Get an app's health-check history</summary>
+    /// <remarks>The newest checks with status, HTTP status and latency.</remarks>
+    internal static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Get(Guid id, HealthStore store, CancellationToken ct)
     {
         var (check, history) = await store.GetAsync(id, HistoryLimit, ct);
         if (check is null)

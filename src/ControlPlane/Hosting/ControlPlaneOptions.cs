@@ -72,6 +72,11 @@ public sealed class ControlPlaneOptions
     [ConfigurationKeyName("AUDIT_ANONYMOUS_WINDOW_SECONDS")]
     public int AuditAnonymousWindowSeconds { get; set; } = 60;
 
+    /// <summary>Which requests get their one console line: "changes" (writes, and every answer of 400 or more), "all" or "none".</summary>
+    [RegularExpression("^(changes|all|none)$", ErrorMessage = "PCLOUD_REQUEST_LOG is changes, all or none.")]
+    [ConfigurationKeyName("REQUEST_LOG")]
+    public string RequestLog { get; set; } = RequestLogging.Changes;
+
     public string DashboardHost => Contracts.Routing.PlatformHostnames.Dashboard(DashboardHostname, BaseDomain);
 
     public string DashboardSocketPath => Contracts.Hosting.DashboardSocket.PathFor(DashboardSocket, DataDir);

@@ -12,6 +12,7 @@ using PersonalCloud.ControlPlane.Domains;
 using PersonalCloud.ControlPlane.Env;
 using PersonalCloud.ControlPlane.Health;
 using PersonalCloud.ControlPlane.Logs;
+using PersonalCloud.ControlPlane.OpenApi;
 using PersonalCloud.ControlPlane.Problems;
 using PersonalCloud.ControlPlane.Releases;
 
@@ -53,6 +54,8 @@ public static class ControlPlaneServices
         services.AddSingleton<AppReleaseSummaries>();
         services.AddSingleton<HostCapacityStore>();
         services.AddSingleton<AppLimitsRules>();
+        services.AddSingleton<AppSettingsRules>();
+        services.AddSingleton<AppSettingsStore>();
         services.AddSingleton<ReleasesStore>();
         services.AddSingleton<ReleaseProgressStreamer>();
         services.AddSingleton<EnvStore>();
@@ -87,13 +90,13 @@ public static class ControlPlaneServices
         services.AddExceptionHandler<FailureProblems>();
         // A body the endpoints cannot bind throws, so FailureProblems can say why (a duplicate key, a wrong type).
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        // Its "Request starting/finished" lines print the whole URL, query string (and any token in it) included: RequestLog replaces them.
-        services.AddLogging(logging => logging.AddFilter(RequestLog.AspNetRequestLines, LogLevel.Warning));
-        services.AddOpenApi();
+        services.AddPlatformOpenApi();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
             json.SerializerOptions.AllowDuplicateProperties = false;
+            // Numbers are JSON numbers, in and out: the contract says integer, and "5" is not one.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         return services;
     }

@@ -15,16 +15,20 @@ public static class LogsEndpoints
     public static RouteGroupBuilder MapLogs(this RouteGroupBuilder api)
     {
         var logs = api.MapGroup("/apps/{id:guid}").WithTags("Logs");
-        logs.MapGet("/logs", Query)
-            .WithDescription("Newest lines first selected, returned oldest first, as a JSON array. The next (older) page: the Link rel=\"next\" or X-Next-Before header.");
-        logs.MapGet("/logs/stream", Stream)
-            .WithDescription("Server-Sent Events: the last `tail` lines, then new lines as stored (event `line`, id = line id); honours Last-Event-ID; event `end` when the app is deleted.");
-        logs.MapGet("/log-settings", GetSettings);
-        logs.MapPut("/log-settings", PutSettings);
+        logs.MapGet("/logs", Query).WithName("getLogs")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        logs.MapGet("/logs/stream", Stream).WithName("streamLogs")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
+        logs.MapGet("/log-settings", GetSettings).WithName("getLogSettings")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        logs.MapPut("/log-settings", PutSettings).WithName("putLogSettings")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<LogLineResponse>>, ValidationProblem, ProblemHttpResult>> Query(
+    /// <summary>Read and search an app's stored log lines</summary>
+    /// <remarks>Newest lines first selected, returned oldest first, as a JSON array. The next (older) page: the Link rel="next" or X-Next-Before header.</remarks>
+    internal static async Task<Results<Ok<IReadOnlyList<LogLineResponse>>, ValidationProblem, ProblemHttpResult>> Query(
         Guid id, [AsParameters] LogsQueryParameters parameters, HttpContext http, LogsStore logs, CancellationToken ct)
     {
         var (request, errors) = LogQueryParser.Parse(parameters);
@@ -39,7 +43,9 @@ public static class LogsEndpoints
         return TypedResults.Ok(body);
     }
 
-    private static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Stream(
+    /// <summary>Follow an app's log lines live (SSE)</summary>
+    /// <remarks>Server-Sent Events: the last `tail` lines, then new lines as stored (event `line`, id = line id); honours Last-Event-ID; event `end` when the app is deleted.</remarks>
+    internal static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Stream(
         Guid id,
         [AsParameters] LogStreamParameters parameters,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
@@ -57,10 +63,14 @@ public static class LogsEndpoints
         return TypedResults.Empty;
     }
 
-    private static async Task<Results<Ok<LogSettingsResponse>, ProblemHttpResult>> GetSettings(Guid id, LogSettingsStore store, CancellationToken ct) =>
+    /// <summary>Get an app's log masking and retention</summary>
+    /// <remarks>Whether env values are masked in collected lines, and how many lines and hours are kept (null: the platform default).</remarks>
+    internal static async Task<Results<Ok<LogSettingsResponse>, ProblemHttpResult>> GetSettings(Guid id, LogSettingsStore store, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } settings ? TypedResults.Ok(settings) : ProblemTypes.NotFound("The app");
 
-    private static async Task<Results<Ok<LogSettingsResponse>, ValidationProblem, ProblemHttpResult>> PutSettings(
+    /// <summary>Set an app's log masking and retention</summary>
+    /// <remarks>Replaces both settings; no new release.</remarks>
+    internal static async Task<Results<Ok<LogSettingsResponse>, ValidationProblem, ProblemHttpResult>> PutSettings(
         Guid id, UpdateLogSettingsRequest request, LogSettingsStore store, CancellationToken ct)
     {
         var lines = request.Retention?.Lines;

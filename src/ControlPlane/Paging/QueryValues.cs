@@ -6,7 +6,7 @@ namespace PersonalCloud.ControlPlane.Paging;
 
 /// <summary>
 /// Parses query-string values by hand, so a bad value becomes a 400 problem naming the field instead of the
-/// framework's binding failure. Each method records its error in <paramref name="errors"/> and returns null.
+/// framework's binding failure. Each method records its error in the errors and returns null.
 /// </summary>
 public static partial class QueryValues
 {

@@ -11,27 +11,35 @@ namespace PersonalCloud.ControlPlane.Releases;
 
 public static class ReleasesEndpoints
 {
+    private const string ServerSentEventsContentType = "text/event-stream";
+
     public static RouteGroupBuilder MapReleases(this RouteGroupBuilder api)
     {
         var app = api.MapGroup("/apps/{id:guid}").WithTags("Releases");
         // The body is read by hand (JSON or a raw tar.gz): Accepts metadata would make routing answer 415 to a bodiless redeploy.
         // The server's default body limit (about 28.6 MiB) is below a build context's: this endpoint takes up to 64 MiB, then 413.
-        app.MapPost("/deploy", Deploy)
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(SourceArchive.MaxBytes))
-            .WithDescription("JSON {image} or {git:{url,ref}}; or a tar.gz build context with a Dockerfile as the raw body (application/gzip, at most 64 MB: else 413); no body redeploys the current image.");
-        app.MapPost("/restart", Restart);
-        app.MapPost("/rollback", Rollback);
-        app.MapGet("/releases", List);
-        app.MapGet("/releases/{releaseId:guid}", Get);
-        app.MapGet("/releases/{releaseId:guid}/build-log", BuildLog)
-            .WithDescription("The build output of a release built from source, as a JSON string: readable while the build runs (empty while it is queued).");
-        app.MapGet("/releases/{releaseId:guid}/progress", Progress)
-            .WithDescription("Server-Sent Events until the release settles: `release` (the release with its stages, on every change), "
-                + "`build-log` ({text, reset, total}; id = characters printed so far, resume with Last-Event-ID), `end` ({status, stage, failedStage, failureReason}).");
+        app.MapPost("/deploy", Deploy).WithName("deployApp")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .AddOpenApiOperationTransformer(OpenApi.DeployRequestBody.DescribeAsync)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(SourceArchive.MaxBytes));
+        app.MapPost("/restart", Restart).WithName("restartApp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPost("/rollback", Rollback).WithName("rollbackApp")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        app.MapGet("/releases", List).WithName("listReleases")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/releases/{releaseId:guid}", Get).WithName("getRelease")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/releases/{releaseId:guid}/build-log", BuildLog).WithName("getBuildLog")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/releases/{releaseId:guid}/progress", Progress).WithName("followReleaseProgress")
+            .Produces<string>(StatusCodes.Status200OK, ServerSentEventsContentType).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Deploy(
+    /// <summary>Deploy an image, a git repository or a tar.gz build context</summary>
+    /// <remarks>JSON {image} or {git:{url,ref}}; or a tar.gz build context with a Dockerfile as the raw body (application/gzip, at most 64 MB: else 413); no body redeploys the current image. 202 names the new release; follow it with followReleaseProgress.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Deploy(
         Guid id, HttpRequest http, AppsStore apps, ReleasesStore releases, SecretBox secrets, CancellationToken ct)
     {
         var app = await apps.GetAsync(id, ct);
@@ -95,7 +103,9 @@ public static class ReleasesEndpoints
 
     private static string BuildTag(AppRow app) => $"pcloud-build/{app.Name}:{Guid.NewGuid():N}"[..^20];
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Restart(Guid id, AppsStore apps, CancellationToken ct)
+    /// <summary>Replace the running containers with new ones</summary>
+    /// <remarks>A rolling restart of the serving release: new containers start, pass their health check and take the traffic before the old ones drain.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Restart(Guid id, AppsStore apps, CancellationToken ct)
     {
         var app = await apps.GetAsync(id, ct);
         if (app is null)
@@ -107,7 +117,9 @@ public static class ReleasesEndpoints
         return generation is null ? ProblemTypes.NotFound("The app") : Accepted(id, generation.Value, null);
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Rollback(
+    /// <summary>Roll back to an earlier release's image and env</summary>
+    /// <remarks>JSON {releaseId}, or {} for the newest release before the current one that went live. A new release runs that release's image digest and env snapshot; 409 when there is nothing to roll back to.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Rollback(
         Guid id, RollbackRequest? request, ReleasesStore releases, CancellationToken ct)
     {
         var (outcome, release, generation) = await releases.RollbackAsync(id, request?.ReleaseId, ct);
@@ -121,7 +133,9 @@ public static class ReleasesEndpoints
         };
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ReleaseResponse>>, ProblemHttpResult>> List(Guid id, AppsStore apps, ReleasesStore releases, CancellationToken ct)
+    /// <summary>List an app's releases, newest first</summary>
+    /// <remarks>Each release names its image (reference and digest), its git source, status, stages and failure reason.</remarks>
+    internal static async Task<Results<Ok<IReadOnlyList<ReleaseResponse>>, ProblemHttpResult>> List(Guid id, AppsStore apps, ReleasesStore releases, CancellationToken ct)
     {
         if (await apps.GetAsync(id, ct) is null)
             return ProblemTypes.NotFound("The app");
@@ -129,10 +143,14 @@ public static class ReleasesEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<ReleaseResponse>, ProblemHttpResult>> Get(Guid id, Guid releaseId, ReleasesStore releases, CancellationToken ct) =>
+    /// <summary>Get one release with its stages</summary>
+    /// <remarks>Stages (queued, building, starting, health-checking, switching, draining, live) with their times, or the stage it failed at and why.</remarks>
+    internal static async Task<Results<Ok<ReleaseResponse>, ProblemHttpResult>> Get(Guid id, Guid releaseId, ReleasesStore releases, CancellationToken ct) =>
         await releases.GetAsync(id, releaseId, ct) is { } release ? TypedResults.Ok(release.ToResponse()) : ProblemTypes.NotFound("The release");
 
-    private static async Task<Results<Ok<string>, ProblemHttpResult>> BuildLog(Guid id, Guid releaseId, ReleasesStore releases, CancellationToken ct)
+    /// <summary>Get a source release's build log</summary>
+    /// <remarks>The build output of a release built from source, as a JSON string: readable while the build runs (empty while it is queued).</remarks>
+    internal static async Task<Results<Ok<string>, ProblemHttpResult>> BuildLog(Guid id, Guid releaseId, ReleasesStore releases, CancellationToken ct)
     {
         if (await releases.GetAsync(id, releaseId, ct) is not { } release)
             return ProblemTypes.NotFound("The release");
@@ -144,7 +162,9 @@ public static class ReleasesEndpoints
             : ProblemTypes.NotFound("The build log");
     }
 
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Progress(
+    /// <summary>Follow a release's stages and build log live (SSE)</summary>
+    /// <remarks>Server-Sent Events until the release settles: `release` (the release with its stages, on every change), `build-log` ({text, reset, total}; id = characters printed so far, resume with Last-Event-ID), `end` ({status, stage, failedStage, failureReason}).</remarks>
+    internal static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Progress(
         Guid id, Guid releaseId, [Microsoft.AspNetCore.Mvc.FromHeader(Name = "Last-Event-ID")] string? lastEventId,
         HttpContext http, ReleasesStore releases, ReleaseProgressStreamer streamer)
     {

@@ -1,3 +1,4 @@
+using PersonalCloud.Reconciler.Builds;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
 using PersonalCloud.Reconciler.Events;
@@ -12,6 +13,7 @@ namespace PersonalCloud.Reconciler.Apps;
 /// <summary>One pass for one app: read desired state, observe Docker and the routing table, plan (pure), act, write status.</summary>
 public sealed class AppReconciler(
     ReleaseSpecs specs,
+    BuildImageCollector buildImages,
     IContainerRuntime runtime,
     RouteTable routes,
     ReplicaReadiness readiness,
@@ -68,6 +70,10 @@ public sealed class AppReconciler(
             if (releaseId is { } after)
                 await stages.ReachedAsync(after, ReleaseStagePlanner.After(action, after), ct);
         }
+
+        // A deleted app's containers are gone now: its build images can go too.
+        if (plan.Phase == AppPhase.Deleted)
+            buildImages.RequestNow();
 
         // Web replicas started in this pass are probed right away, while the status is written.
         var release = read.Fallback?.Release ?? desired?.Release;

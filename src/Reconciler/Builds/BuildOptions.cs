@@ -33,6 +33,11 @@ public sealed class BuildOptions
     [ConfigurationKeyName("BUILD_PIDS")]
     public int Pids { get; set; } = 512;
 
+    /// <summary>Per app, how many of its most recent build images stay besides the serving and wanted release's (rollbacks need them).</summary>
+    [Range(0, 100)]
+    [ConfigurationKeyName("BUILD_IMAGES_KEPT")]
+    public int ImagesKept { get; set; } = 3;
+
     public TimeSpan Timeout => TimeSpan.FromMinutes(TimeoutMinutes);
 
     public long MemoryBytes => MemoryMb * 1024L * 1024L;

@@ -20,6 +20,7 @@ public sealed class ImageBuildingException(Guid releaseId) : Exception($"release
 /// </summary>
 public sealed partial class BuildQueue(
     SourceBuilder builder,
+    BuildImageCollector images,
     StatusWriter status,
     WorkQueue work,
     IOptions<BuildOptions> options,
@@ -93,6 +94,8 @@ public sealed partial class BuildQueue(
                 work.AddAfter(build.AppId, RetryAfterError);
             else
                 work.Add(build.AppId);
+            // A new image may push an old one out of the app's most recent few.
+            images.RequestNow();
         }
     }
 

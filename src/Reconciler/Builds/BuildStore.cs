@@ -74,6 +74,23 @@ public sealed class BuildStore(NpgsqlDataSource db)
             "UPDATE releases SET git_commit = @commit WHERE id = @releaseId", new { releaseId, commit }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// What image collection needs of the apps owning built images: the serving and wanted release and every release,
+    /// newest first. An app missing from the answer does not exist (a failed read throws: it never looks like "deleted").
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, AppImageUses>> ReadImageUsesAsync(IReadOnlyCollection<Guid> appIds, CancellationToken ct)
+    {
+        var ids = appIds.ToArray();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var apps = await connection.QueryAsync<(Guid Id, Guid? CurrentReleaseId, Guid? DesiredReleaseId)>(new CommandDefinition(
+            "SELECT id, current_release_id, desired_release_id FROM apps WHERE id = ANY(@ids)", new { ids }, cancellationToken: ct));
+        var releases = (await connection.QueryAsync<(Guid AppId, Guid Id, string Image, string? ImageDigest, string Status)>(new CommandDefinition(
+            "SELECT app_id, id, image, image_digest, status FROM releases WHERE app_id = ANY(@ids) ORDER BY created_at DESC, id DESC",
+            new { ids }, cancellationToken: ct))).ToLookup(r => r.AppId);
+        return apps.ToDictionary(a => a.Id, a => new AppImageUses(a.Id, a.CurrentReleaseId, a.DesiredReleaseId,
+            releases[a.Id].Select(r => new ReleaseImageUse(r.Id, r.Image, r.ImageDigest, r.Status)).ToList()));
+    }
+
     /// <summary>The release waits for its build: visible as status "building" (only a pending release becomes one).</summary>
     public async Task MarkBuildingAsync(Guid releaseId, CancellationToken ct)
     {

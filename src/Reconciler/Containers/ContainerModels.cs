@@ -49,6 +49,9 @@ public sealed record ObservedContainer(
 
 public sealed record ObservedNetwork(string Id, string Name, Guid? AppId);
 
+/// <summary>An image this instance built from an app's source, read back through its labels (the release that built it).</summary>
+public sealed record BuiltImage(string Id, Guid AppId, Guid? ReleaseId, IReadOnlyList<string> Tags);
+
 /// <summary>
 /// An image present in the engine: its immutable id, the TCP ports it declares, the user it names (empty: none) and the
 /// Procfile its build context held (a label the platform's build stamps; null for none).

@@ -9,13 +9,20 @@ namespace PersonalCloud.Reconciler.Containers;
 /// <summary>Pure: turns a desired app, its release and the resolved image into the container specs of its processes, names and spec hashes.</summary>
 public static class ContainerSpecs
 {
-    public const int FallbackPort = 8080;
-
     public static string NetworkName(Guid appId) => $"pcloud-app-{appId:N}";
 
-    /// <summary>The app's port: the one it was given, else the image's only exposed TCP port, else 8080.</summary>
+    /// <summary>
+    /// The app's port: the one it was given, else the image's only exposed TCP port. With neither there is nothing to
+    /// health-check or route to, so the release fails at once with what to do (not after a 60 s health deadline on a guess).
+    /// </summary>
     public static int ResolvePort(int? requested, ResolvedImage image) =>
-        requested ?? (image.ExposedTcpPorts.Count == 1 ? image.ExposedTcpPorts[0] : FallbackPort);
+        requested ?? (image.ExposedTcpPorts.Count == 1 ? image.ExposedTcpPorts[0] : throw new ImageUnavailableException(NoPort(image)));
+
+    private static string NoPort(ResolvedImage image) =>
+        (image.ExposedTcpPorts.Count == 0
+            ? $"the app has no port: image '{image.Reference}' exposes none (no EXPOSE) and the app sets none"
+            : $"the app has no port: image '{image.Reference}' exposes several ({string.Join(", ", image.ExposedTcpPorts)}) and the app sets none")
+        + "; set the port it listens on with PATCH /api/apps/{id} {\"port\": N} (that rolls out a new release)";
 
     /// <summary>The processes the release runs (its definitions, the image's Procfile, the live replica counts), each with its spec.</summary>
     public static IReadOnlyList<ProcessSpec> BuildProcesses(DesiredApp app, DesiredRelease release, ResolvedImage image) =>

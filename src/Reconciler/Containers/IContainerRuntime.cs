@@ -25,6 +25,15 @@ public interface IContainerRuntime
         Stream context, string tag, IReadOnlyDictionary<string, string> labels, Builds.BuildSandbox sandbox, IProgress<string> output,
         CancellationToken cancellationToken);
 
+    /// <summary>Images this instance built from source (label-filtered, top-level only: their untagged step layers are not listed).</summary>
+    Task<IReadOnlyList<BuiltImage>> ListBuiltImagesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes an image by id, with its step layers no other image shares. True when it is gone (or was already); false
+    /// when the engine keeps it because a container (running or not) still uses it, or it has other tags.
+    /// </summary>
+    Task<bool> RemoveImageAsync(string imageId, CancellationToken cancellationToken);
+
     /// <summary>Creates the app's own bridge network when missing; returns its name.</summary>
     Task EnsureNetworkAsync(string networkName, Guid appId, CancellationToken cancellationToken);
 

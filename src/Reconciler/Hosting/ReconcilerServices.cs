@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PersonalCloud.Contracts.Hosting;
@@ -58,6 +57,7 @@ public static class ReconcilerServices
         services.AddSingleton<Builds.BuildLogPublisher>();
         services.AddSingleton<Builds.SourceBuilder>();
         services.AddSingleton<Builds.BuildQueue>();
+        services.AddSingleton<Builds.BuildImageCollector>();
         services.AddSingleton<Builds.IReleaseImages, Builds.ReleaseImages>();
         services.AddSingleton<DesiredStateReader>();
         services.AddSingleton<StatusWriter>();
@@ -93,6 +93,7 @@ public static class ReconcilerServices
         services.AddHostedService<Capacity.HostCapacityPublisher>();
         // Before the reconcile workers: the build workers are listening before the first pass asks for a build.
         services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildQueue>());
+        services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildImageCollector>());
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService<HealthMonitor>();
         services.AddHostedService<WorkerLivenessMonitor>();
@@ -101,14 +102,7 @@ public static class ReconcilerServices
         return services;
     }
 
-    /// <summary>Plain console by default; PCLOUD_LOG_FORMAT=json gives one JSON object per line with app id, release id and action as fields.</summary>
-    public static ILoggingBuilder AddReconcilerConsole(this ILoggingBuilder logging, IConfiguration configuration)
-    {
-        logging.ClearProviders();
-        if (string.Equals(configuration["LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase))
-            logging.AddJsonConsole(o => o.IncludeScopes = true);
-        else
-            logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; o.ColorBehavior = LoggerColorBehavior.Disabled; });
-        return logging;
-    }
+    /// <summary>The platform's console (<see cref="PlatformConsole"/>): one timestamped line per entry, or JSON with PCLOUD_LOG_FORMAT=json.</summary>
+    public static ILoggingBuilder AddReconcilerConsole(this ILoggingBuilder logging, IConfiguration configuration) =>
+        logging.AddPlatformConsole(configuration);
 }

@@ -51,17 +51,15 @@ public sealed class BuildDrillSupport(PlatformFixture platform, PlatformApi api)
         return log;
     }
 
-    /// <summary>Deletes the app, waits for its containers to go, then removes the images its source deploys built.</summary>
+    /// <summary>Deletes the app and waits until its containers and the images its source deploys built are gone (the platform removes both).</summary>
     public async Task RemoveAppAndImagesAsync(Guid appId)
     {
         await api.Http.DeleteAsync($"/api/apps/{appId}");
         await Eventually.UntilAsync(async () => (await PlatformDocker.AllContainersAsync(platform, appId)).Count == 0,
             PlatformApi.ConvergeTimeout, $"the containers of app {appId} are removed");
-        var images = await platform.Docker.Images.ListImagesAsync(new ImagesListParameters
+        await Eventually.UntilAsync(async () => (await platform.Docker.Images.ListImagesAsync(new ImagesListParameters
         {
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.AppId}={appId}"] = true } },
-        });
-        foreach (var image in images)
-            await platform.Docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true });
+        })).Count == 0, PlatformApi.ConvergeTimeout, $"the images built for app {appId} are removed with it");
     }
 }

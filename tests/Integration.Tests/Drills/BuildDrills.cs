@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Docker.DotNet.Models;
 using PersonalCloud.Integration.Tests.Support;
+using PersonalCloud.Contracts.Api;
 using PersonalCloud.Contracts.Apps;
 using PersonalCloud.Contracts.Labels;
 
@@ -45,8 +46,10 @@ public sealed class BuildDrills : PlatformTest
         lines.Should().Contain("memory=1073741824 cpuquota=100000", "a RUN step gets 1 GiB and one CPU by default");
         log.Should().Contain("can't fork");
         lines.Should().NotContain("spawned-all");
-        var release = await Builds.ReleaseAsync(app.Id, deploy.Release.Id);
-        release.Status.Should().Be(ReleaseStatus.Failed);
+        // The build log is kept before the build queue fails the release: wait for that write too.
+        ReleaseResponse release = null!;
+        await Eventually.UntilAsync(async () => (release = await Builds.ReleaseAsync(app.Id, deploy.Release.Id)).Status == ReleaseStatus.Failed,
+            BuildTimeout, () => $"the release fails (now {release?.Status})");
         release.FailureReason.Should().Contain("at most 512 processes").And.Contain("PCLOUD_BUILD_PIDS");
     }
 

@@ -95,17 +95,17 @@ public sealed class SupervisorDrills
         // Caddy's own output is sparse: fill its redirect past the limit, as a busy Caddy would.
         await File.AppendAllTextAsync(caddyLog, string.Concat(Enumerable.Repeat("{\"msg\":\"filler\"}\n", SupervisedPlatform.LogMaxBytes / 10)));
 
-        // Every request is a few log lines of the ControlPlane: asking /healthz grows its log.
+        // A request that fails is one line of the ControlPlane's log, its path included: a long unknown path grows it fast.
         await Eventually.UntilAsync(async () =>
         {
-            await _platform.HealthAsync();
+            await WriteControlPlaneLineAsync();
             return File.Exists(log + ".1") && File.Exists(caddyLog + ".1") && new FileInfo(caddyLog).Length < SupervisedPlatform.LogMaxBytes;
         }, RestartTimeout, "controlplane.log and caddy.log are rotated once above the limit");
 
         var rotatedAt = new FileInfo(log).Length;
         await Eventually.UntilAsync(async () =>
         {
-            await _platform.HealthAsync();
+            await WriteControlPlaneLineAsync();
             return new FileInfo(log).Length > rotatedAt;
         }, RestartTimeout, "the ControlPlane goes on writing into the truncated file");
         var bytes = ReadShared(log);
@@ -143,6 +143,13 @@ public sealed class SupervisorDrills
         ReadShared(log).Should().NotContain(0, "an appending writer continues at the new end, leaving no hole of NULs");
         new DirectoryInfo(dir).GetFiles().Should().HaveCountLessThanOrEqualTo(SupervisedPlatform.LogKeep + 1, "only PCLOUD_LOG_KEEP rotated copies are kept");
         TestContext.Out.WriteLine($"Postgres log files after the flood: {seen}");
+    }
+
+    /// <summary>A 404 for a 4,000-character path: one request, one line of about 4 KB in controlplane.log.</summary>
+    private async Task WriteControlPlaneLineAsync()
+    {
+        using var response = await _platform.Api.GetAsync("/healthz/" + new string('x', 4000));
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     /// <summary>How often Caddy's log (and its rotated copies) says it started from its last saved config.</summary>

@@ -106,4 +106,22 @@ public sealed class ApiContractTests : PlatformTest
         var app = await Api.CreateAppAsync(PlatformApi.UniqueName("norestart"));
         (await Api.Http.PostAsync($"/api/apps/{app.Id}/restart", null)).StatusCode.Should().Be(HttpStatusCode.Conflict);
     }
+
+    [TestCase("POST", "/api/apps", "{\"name\":", 400, "invalid-json", TestName = "MalformedJson_AnswersItsOwnProblemType")]
+    [TestCase("POST", "/api/apps", "{\"name\":\"x\",\"port\":\"8080\"}", 400, "invalid-json", TestName = "ANumberSentAsAString_AnswersInvalidJson")]
+    [TestCase("GET", "/api/no-such-thing", null, 404, "not-found", TestName = "AnUnknownApiPath_AnswersNotFound")]
+    [TestCase("PUT", "/api/apps", "{}", 405, "method-not-allowed", TestName = "AMethodThePathDoesNotTake_AnswersMethodNotAllowed")]
+    [TestCase("GET", "/api/audit?limit=abc", null, 400, "validation", TestName = "AQueryValueOfTheWrongType_AnswersValidationNamingIt")]
+    public async Task EveryErrorKind_HasItsOwnStableProblemType(string method, string path, string? body, int status, string kind)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await Api.Http.SendAsync(request);
+
+        ((int)response.StatusCode).Should().Be(status, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString()
+            .Should().Be("https://personalcloud.dev/problems/" + kind);
+    }
 }

@@ -219,17 +219,15 @@ public sealed class SourceDeployTests : PlatformTest
         return release!;
     }
 
-    /// <summary>Deletes the app, waits for its containers to go, then removes the images its source deploys built.</summary>
+    /// <summary>Deletes the app and waits until its containers and the images its source deploys built are gone (the platform removes both).</summary>
     private async Task RemoveAppAndImagesAsync(Guid appId)
     {
         await Api.Http.DeleteAsync($"/api/apps/{appId}");
         await Eventually.UntilAsync(async () => (await PlatformDocker.AllContainersAsync(Platform, appId)).Count == 0,
             PlatformApi.ConvergeTimeout, $"the containers of app {appId} are removed");
-        var images = await Platform.Docker.Images.ListImagesAsync(new ImagesListParameters
+        await Eventually.UntilAsync(async () => (await Platform.Docker.Images.ListImagesAsync(new ImagesListParameters
         {
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.AppId}={appId}"] = true } },
-        });
-        foreach (var image in images)
-            await Platform.Docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true });
+        })).Count == 0, PlatformApi.ConvergeTimeout, $"the images built for app {appId} are removed with it");
     }
 }

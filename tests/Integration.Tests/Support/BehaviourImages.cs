@@ -36,6 +36,16 @@ public static class BehaviourImages
         CMD ["sh", "-c", "mkdir -p /tmp/www; echo ok > /tmp/www/health.txt; echo up > /tmp/www/index.html; (sleep 6; rm /tmp/www/health.txt) & exec httpd -f -p 8080 -h /tmp/www"]
         """;
 
+    /// <summary>Serves on 8080 but declares no port: nothing says where it listens.</summary>
+    public const string NoExposeDockerfile = """
+        FROM scratch
+        COPY busybox /bin/busybox
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        CMD ["sh", "-c", "mkdir -p /tmp/www; echo unexposed > /tmp/www/index.html; exec httpd -f -p 8080 -h /tmp/www"]
+        """;
+
+    public static Task<string> BuildNoExposeAsync(IDockerClient client) => Build(client, "pcloud-test/noexpose", NoExposeDockerfile);
+
     public static Task<string> BuildCrashAsync(IDockerClient client) => Build(client, "pcloud-test/crasher", CrashDockerfile);
 
     public static Task<string> BuildNoSuchUserAsync(IDockerClient client) => Build(client, "pcloud-test/nosuchuser", NoSuchUserDockerfile);

@@ -171,6 +171,8 @@ public sealed class HealthGateTests
         public Task<ResolvedImage?> FindImageAsync(string image, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<ResolvedImage> BuildImageAsync(Stream context, string tag, IReadOnlyDictionary<string, string> labels, Reconciler.Builds.BuildSandbox sandbox, IProgress<string> output,
             CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<BuiltImage>> ListBuiltImagesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> RemoveImageAsync(string imageId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task EnsureNetworkAsync(string networkName, Guid appId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<ObservedNetwork>> ListManagedNetworksAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<Contracts.Hosting.HostCapacity> GetHostCapacityAsync(CancellationToken cancellationToken) => throw new NotSupportedException();

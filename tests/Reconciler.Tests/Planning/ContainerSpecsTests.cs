@@ -40,10 +40,19 @@ public sealed class ContainerSpecsTests
         Spec(root).SpecHash.Should().NotBe(Spec(DesiredWith()).SpecHash);
     }
 
-    [TestCase(null, new int[0], 8080)]
     [TestCase(null, new[] { 3000 }, 3000)]
-    [TestCase(null, new[] { 80, 443 }, 8080)]
     [TestCase(9000, new[] { 3000 }, 9000)]
-    public void ResolvePort_UsesRequestedThenOnlyExposedThen8080(int? requested, int[] exposed, int expected) =>
+    [TestCase(9000, new int[0], 9000)]
+    [TestCase(9000, new[] { 80, 443 }, 9000)]
+    public void ResolvePort_UsesRequestedThenTheOnlyExposedOne(int? requested, int[] exposed, int expected) =>
         ContainerSpecs.ResolvePort(requested, new ResolvedImage("x", "sha256:x", exposed)).Should().Be(expected);
+
+    [TestCase(new int[0], "exposes none (no EXPOSE)")]
+    [TestCase(new[] { 80, 443 }, "exposes several (80, 443)")]
+    public void ResolvePort_WithNoPortToUse_FailsWithWhatToDo(int[] exposed, string why)
+    {
+        var resolve = () => ContainerSpecs.ResolvePort(null, new ResolvedImage("x:1", "sha256:x", exposed));
+        resolve.Should().Throw<ImageUnavailableException>().Which.Message.Should()
+            .Contain("image 'x:1' " + why).And.Contain("PATCH /api/apps/{id} {\"port\": N}");
+    }
 }

@@ -98,6 +98,7 @@ export const api = {
   getWithHeaders: (path, options) => send('GET', path, options),
   post: async (path, json, options) => (await send('POST', path, { ...options, json: json ?? {} })).data,
   put: async (path, json, options) => (await send('PUT', path, { ...options, json })).data,
+  patch: async (path, json, options) => (await send('PATCH', path, { ...options, json })).data,
   del: async (path, options) => (await send('DELETE', path, options)).data,
   upload: async (path, file, contentType, options) => (await send('POST', path, { ...options, body: file, contentType })).data,
 };

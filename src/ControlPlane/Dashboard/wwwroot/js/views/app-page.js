@@ -19,6 +19,7 @@ const TABS = [
   { key: 'logs', label: 'Logs', load: () => import('./tab-logs.js') },
   { key: 'health', label: 'Health', load: () => import('./tab-health.js') },
   { key: 'events', label: 'Events', load: () => import('./tab-events.js') },
+  { key: 'settings', label: 'Settings', load: () => import('./tab-settings.js') },
   { key: 'internals', label: 'Under the hood', load: () => import('./internals.js') },
 ];
 
