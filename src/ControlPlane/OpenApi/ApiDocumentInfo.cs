@@ -17,6 +17,7 @@ internal sealed class ApiDocumentInfo : IOpenApiDocumentTransformer
         ["Releases"] = "Deploys (image, tar.gz build context, git), restarts, rollbacks and the release history with build logs.",
         ["Env"] = "Environment variables, sealed at rest; values are shown only when asked for by name.",
         ["Domains"] = "Custom domains routed to an app, beside its generated hostname.",
+        ["Processes"] = "An app's processes (web and workers) with their replicas, scaling, and the release command run once per release.",
         ["Logs"] = "The app's stored output: search, pages, a live stream, retention settings.",
         ["Events"] = "The reconciler's journal for an app: what it did, why, and how it went.",
         ["Health"] = "An app's health-check history.",

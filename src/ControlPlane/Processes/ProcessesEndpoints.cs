@@ -11,27 +11,38 @@ public static class ProcessesEndpoints
     public static RouteGroupBuilder MapProcesses(this RouteGroupBuilder api)
     {
         var app = api.MapGroup("/apps/{id:guid}").WithTags("Processes");
-        app.MapGet("/processes", List)
-            .WithDescription("The app's processes (its definitions combined with the running release's Procfile) with each replica's status, crashes and restarts.");
-        app.MapGet("/processes/{name}", Get);
-        app.MapPost("/processes", Create).WithDescription("Creates a process; a deployed app gets a new release of the same image (no rebuild).");
-        app.MapPut("/processes/{name}", Replace).WithDescription("Replaces a process's whole definition; a deployed app gets a new release of the same image.");
-        app.MapDelete("/processes/{name}", Delete);
-        app.MapPost("/scale", Scale).WithDescription("{\"web\": 3, \"worker\": 1}: replica counts (0-20) by process name; a new generation, not a new release.");
+        app.MapGet("/processes", List).WithName("listProcesses")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/processes/{name}", Get).WithName("getProcess")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPost("/processes", Create).WithName("createProcess")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        app.MapPut("/processes/{name}", Replace).WithName("replaceProcess")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        app.MapDelete("/processes/{name}", Delete).WithName("deleteProcess")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        app.MapPost("/scale", Scale).WithName("scaleProcesses")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ProcessResponse>>, ProblemHttpResult>> List(Guid id, ProcessesStore store, CancellationToken ct) =>
+    /// <summary>List the app's processes</summary>
+    /// <remarks>The app's processes (its definitions combined with the running release's Procfile) with each replica's status, crash count and restart count.</remarks>
+    internal static async Task<Results<Ok<IReadOnlyList<ProcessResponse>>, ProblemHttpResult>> List(Guid id, ProcessesStore store, CancellationToken ct) =>
         await store.ReadAsync(id, ct) is { } rows ? TypedResults.Ok(ProcessResponses.From(rows)) : ProblemTypes.NotFound("The app");
 
-    private static async Task<Results<Ok<ProcessResponse>, ProblemHttpResult>> Get(Guid id, string name, ProcessesStore store, CancellationToken ct)
+    /// <summary>Get one process</summary>
+    /// <remarks>One process with its replicas; 404 when the app or the process does not exist.</remarks>
+    internal static async Task<Results<Ok<ProcessResponse>, ProblemHttpResult>> Get(Guid id, string name, ProcessesStore store, CancellationToken ct)
     {
         if (await store.ReadAsync(id, ct) is not { } rows)
             return ProblemTypes.NotFound("The app");
         return ProcessResponses.From(rows).FirstOrDefault(p => p.Name == name) is { } process ? TypedResults.Ok(process) : ProblemTypes.NotFound($"The process '{name}'");
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Create(
+    /// <summary>Create a process</summary>
+    /// <remarks>202; a deployed app gets a new release of the same image (no rebuild) that starts it. 409 when the name is taken, a second web process is asked for, or the Procfile declares the name.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Create(
         Guid id, ProcessRequest? request, ProcessRequests requests, ProcessesStore store, CancellationToken ct)
     {
         var (process, errors) = await requests.CheckAsync(request, null, "", ct);
@@ -40,7 +51,9 @@ public static class ProcessesEndpoints
         return Outcome(id, await store.CreateAsync(id, process, ct), process.Name);
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Replace(
+    /// <summary>Replace a process's definition</summary>
+    /// <remarks>202; the whole definition is replaced (kind, command, replicas, limits, liveness, update order) and a deployed app gets a new release of the same image.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Replace(
         Guid id, string name, ProcessRequest? request, ProcessRequests requests, ProcessesStore store, CancellationToken ct)
     {
         var (process, errors) = await requests.CheckAsync(request, name, "", ct);
@@ -49,10 +62,14 @@ public static class ProcessesEndpoints
         return Outcome(id, await store.ReplaceAsync(id, process, ct), name);
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Delete(Guid id, string name, ProcessesStore store, CancellationToken ct) =>
+    /// <summary>Delete a process</summary>
+    /// <remarks>202; a deployed app gets a new release without it, which stops its replicas.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Delete(Guid id, string name, ProcessesStore store, CancellationToken ct) =>
         Outcome(id, await store.DeleteAsync(id, name, ct), name);
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Scale(
+    /// <summary>Scale processes</summary>
+    /// <remarks>Replica counts (0-20) by process name, e.g. {"web": 3, "worker": 1}: a new desired generation, not a new release; web replicas join the route once healthy, surplus ones are drained and stopped.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> Scale(
         Guid id, Dictionary<string, int>? request, ProcessesStore store, CancellationToken ct)
     {
         if (request is null || request.Count == 0)

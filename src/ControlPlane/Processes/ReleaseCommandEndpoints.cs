@@ -17,16 +17,23 @@ public static class ReleaseCommandEndpoints
     public static RouteGroupBuilder MapReleaseCommand(this RouteGroupBuilder api)
     {
         var app = api.MapGroup("/apps/{id:guid}/release-command").WithTags("Processes");
-        app.MapGet("/", Get);
-        app.MapPut("/", Set).WithDescription("{\"command\": \"./migrate\", \"timeoutSeconds\": 600}: run once per new release before its processes start; the next release runs it.");
-        app.MapDelete("/", Clear);
+        app.MapGet("/", Get).WithName("getReleaseCommand")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPut("/", Set).WithName("setReleaseCommand")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapDelete("/", Clear).WithName("clearReleaseCommand")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Ok<ReleaseCommandResponse>, ProblemHttpResult>> Get(Guid id, NpgsqlDataSource db, CancellationToken ct) =>
+    /// <summary>Get the release command</summary>
+    /// <remarks>The command run once per new release before its processes start: the app's own, else its Procfile's release entry (source says which), with its timeout.</remarks>
+    internal static async Task<Results<Ok<ReleaseCommandResponse>, ProblemHttpResult>> Get(Guid id, NpgsqlDataSource db, CancellationToken ct) =>
         await ReadAsync(db, id, ct) is { } response ? TypedResults.Ok(response) : ProblemTypes.NotFound("The app");
 
-    private static async Task<Results<Ok<ReleaseCommandResponse>, ValidationProblem, ProblemHttpResult>> Set(
+    /// <summary>Set the release command</summary>
+    /// <remarks>E.g. {"command": "./migrate", "timeoutSeconds": 600}. Makes no release: the next deploy, env or process change or rollback runs it; if it fails or times out that release fails with its output and the old one keeps serving.</remarks>
+    internal static async Task<Results<Ok<ReleaseCommandResponse>, ValidationProblem, ProblemHttpResult>> Set(
         Guid id, ReleaseCommandRequest? request, NpgsqlDataSource db, CancellationToken ct)
     {
         var errors = new ValidationErrors()
@@ -37,7 +44,9 @@ public static class ReleaseCommandEndpoints
         return await WriteAsync(db, id, request!.Command, request.TimeoutSeconds ?? ProcessLimits.DefaultReleaseCommandTimeoutSeconds, ct);
     }
 
-    private static async Task<Results<Ok<ReleaseCommandResponse>, ValidationProblem, ProblemHttpResult>> Clear(Guid id, NpgsqlDataSource db, CancellationToken ct) =>
+    /// <summary>Remove the release command</summary>
+    /// <remarks>The next release runs none (a Procfile release entry still applies).</remarks>
+    internal static async Task<Results<Ok<ReleaseCommandResponse>, ValidationProblem, ProblemHttpResult>> Clear(Guid id, NpgsqlDataSource db, CancellationToken ct) =>
         await WriteAsync(db, id, null, ProcessLimits.DefaultReleaseCommandTimeoutSeconds, ct);
 
     private static async Task<Results<Ok<ReleaseCommandResponse>, ValidationProblem, ProblemHttpResult>> WriteAsync(
