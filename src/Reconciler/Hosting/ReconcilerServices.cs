@@ -7,6 +7,7 @@ using PersonalCloud.Reconciler.Apps;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
 using PersonalCloud.Reconciler.Health;
+using PersonalCloud.Reconciler.Jobs;
 using PersonalCloud.Reconciler.Logs;
 using PersonalCloud.Reconciler.Loop;
 using PersonalCloud.Reconciler.Routing;
@@ -93,6 +94,7 @@ public static class ReconcilerServices
         services.AddHostedService<HealthMonitor>();
         services.AddHostedService<LogCollector>();
         services.AddHostedService<LogSearchIndexer>();
+        services.AddJobs(configuration);
         return services;
     }
 
