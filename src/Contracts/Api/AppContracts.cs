@@ -50,7 +50,8 @@ public sealed record AppResponse(
     int? LastExitCode = null,
     bool RunAsRoot = false,
     FailedReleaseResponse? LastFailedRelease = null,
-    ReleaseResponse? DeployingRelease = null);
+    ReleaseResponse? DeployingRelease = null,
+    IReadOnlyList<JobAttentionResponse>? JobAlerts = null);
 
 /// <summary>
 /// The newest release that failed after the serving one was made (null once a later release went live): what it was,
