@@ -129,7 +129,7 @@ public sealed class RunsStore(NpgsqlDataSource db)
         var run = await connection.QuerySingleOrDefaultAsync<RunRow>(new CommandDefinition(
             SelectRun + " WHERE r.app_id = @appId AND r.id = @runId", new { appId, runId }, cancellationToken: ct));
         return run is null ? (StopRequestOutcome.NotFound, null)
-            : run.StopRequestedAt is null ? (StopRequestOutcome.AlreadyEnded, run)
+            : run.Outcome is not null ? (StopRequestOutcome.AlreadyEnded, run)
             : (StopRequestOutcome.Requested, run);
     }
 

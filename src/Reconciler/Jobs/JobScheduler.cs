@@ -63,11 +63,15 @@ public sealed partial class JobScheduler(
     public async Task<DateTimeOffset?> PassAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var snapshot = await store.ReadAsync(ct);
+        // What has a step under way before the reads: for those runs the reads may straddle the step, so they wait a pass.
+        var busy = executor.Busy();
+        var reading = store.ReadAsync(ct);
+        var listing = containers.ListAsync(ct);
+        await Task.WhenAll(reading, listing);
+        var (snapshot, observed) = (await reading, await listing);
         ReportBroken(snapshot.BrokenJobs);
         var open = snapshot.OpenRuns.ToDictionary(r => r.Id);
-        var openByJob = snapshot.OpenRuns.Where(r => r.JobId is not null).ToLookup(r => r.JobId!.Value);
-        var fresh = new List<OpenRun>();
+        var active = ActiveRunsByJob(snapshot.OpenRuns, observed);
         DateTimeOffset? nextDue = null;
         foreach (var listed in snapshot.Jobs)
         {
@@ -78,13 +82,14 @@ public sealed partial class JobScheduler(
                 job = job with { Status = JobAttention.Resumed(job.Status) };
             }
 
-            var decision = SchedulePlanner.Plan(job, openByJob[job.Id].ToList(), snapshot.AppsServing.Contains(job.AppId), now);
+            var decision = SchedulePlanner.Plan(job, active[job.Id].ToList(), snapshot.AppsServing.Contains(job.AppId), now);
             if (decision.NextDue is { } next && (nextDue is null || next < nextDue))
                 nextDue = next;
             if (!decision.Changes)
                 continue;
             var (queued, events) = await store.RecordScheduleAsync(job, decision, now, options.Value.Attention, ct);
-            fresh.AddRange(queued);
+            foreach (var run in queued)
+                open[run.Id] = run;
             foreach (var replaced in decision.Replace)
             {
                 if (open.TryGetValue(replaced.RunId, out var run) && run.StopOutcome is null)
@@ -95,15 +100,12 @@ public sealed partial class JobScheduler(
                 await journal.RecordAsync(new AppEvent(job.AppId, null, null, e.Action, e.Reason, e.Failure ? EventJournal.Failed : EventJournal.Succeeded, e.Failure ? e.Reason : null, TimeSpan.Zero), ct);
         }
 
-        // Due runs start first; the rest of the pass (ends, timeouts, adoption) comes after.
-        foreach (var started in await executor.StartAllAsync(fresh, ct))
-            open[started.Id] = started;
-
-        var observed = await containers.ListAsync(ct);
+        // Due runs were just queued: their starts go first.
         var actions = RunPlanner.Plan(open.Values.ToList(), observed, time.GetUtcNow())
-            .Where(a => !executor.IsBusy(a.RunId))
+            .Where(a => !busy.Contains(a.RunId) && !executor.IsBusy(a.RunId))
+            .OrderBy(a => a is StartRun ? 0 : 1)
             .ToList();
-        await executor.ActAsync(actions, ct);
+        executor.Act(actions, ct);
 
         if (now - _lastTrim >= TrimEvery)
         {
@@ -114,6 +116,13 @@ public sealed partial class JobScheduler(
         }
 
         return nextDue;
+    }
+
+    /// <summary>A job's runs that still count as running for its concurrency policy: open, and not seen stopped by the engine.</summary>
+    private static ILookup<Guid, OpenRun> ActiveRunsByJob(IReadOnlyList<OpenRun> open, IReadOnlyList<RunContainer> observed)
+    {
+        var stopped = observed.Where(c => c.State is Containers.ContainerState.Exited or Containers.ContainerState.Dead).Select(c => c.RunId).ToHashSet();
+        return open.Where(r => r.JobId is not null && !stopped.Contains(r.Id)).ToLookup(r => r.JobId!.Value);
     }
 
     private void ReportBroken(IReadOnlyList<string> broken)

@@ -8,8 +8,8 @@ using PersonalCloud.Reconciler.Logs;
 namespace PersonalCloud.Reconciler.Jobs;
 
 /// <summary>
-/// Carries out the run planner's steps. Starts are awaited (a run's start time is what users wait for); stops, ends and
-/// removals go on in the background, one at a time per run, so a 10 s stop never delays the next scheduled start.
+/// Carries out the run planner's steps in the background, one at a time per run, so neither a slow start nor a 10 s stop
+/// delays the next scheduled start.
 /// </summary>
 public sealed partial class RunExecutor(
     JobStore store,
@@ -29,21 +29,21 @@ public sealed partial class RunExecutor(
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
     private readonly ConcurrentDictionary<Guid, int> _startFailures = new();
 
-    /// <summary>Starts the runs' containers together; returns the runs as now started (those that could not be, unchanged).</summary>
-    public async Task<IReadOnlyList<OpenRun>> StartAllAsync(IReadOnlyList<OpenRun> runs, CancellationToken ct) =>
-        runs.Count == 0 ? [] : await Task.WhenAll(runs.Select(r => StartAsync(r, ct)));
-
-    public async Task ActAsync(IReadOnlyList<RunAction> actions, CancellationToken ct)
+    /// <summary>
+    /// Carries out the steps. Each goes on in the background, one at a time per run: a slow engine never holds up the
+    /// scheduler's next pass (the next scheduled start), and a run with a step under way is left out of later passes until it is done.
+    /// </summary>
+    public void Act(IReadOnlyList<RunAction> actions, CancellationToken ct)
     {
-        await StartAllAsync(actions.OfType<StartRun>().Where(a => !_inFlight.ContainsKey(a.RunId)).Select(a => a.Run).ToList(), ct);
         foreach (var action in actions)
         {
             switch (action)
             {
+                case StartRun a:
+                    InBackground(a.RunId, token => StartAsync(a.Run, token), ct);
+                    break;
                 case AdoptRun a:
-                    await store.StartedAsync(a.Run.Id, a.Container.Id, a.Container.ReleaseId, a.Container.StartedAt ?? a.Container.CreatedAt, ct);
-                    logs.Follow(a.Container.ToObserved(), ct);
-                    LogAdopted(logger, a.Run.AppId, a.Run.Id, a.Container.Id);
+                    InBackground(a.RunId, token => AdoptAsync(a, token), ct);
                     break;
                 case StopRun a:
                     InBackground(a.RunId, token => StopAsync(a, token), ct);
@@ -58,10 +58,13 @@ public sealed partial class RunExecutor(
         }
     }
 
-    /// <summary>Whether a stop, end or removal of the run is still under way.</summary>
+    /// <summary>Runs with a step under way now; a pass whose reads overlapped one leaves that run alone (what it read may be half before, half after).</summary>
+    public IReadOnlySet<Guid> Busy() => _inFlight.Keys.ToHashSet();
+
+    /// <summary>Whether a step of the run is still under way.</summary>
     public bool IsBusy(Guid runId) => _inFlight.ContainsKey(runId);
 
-    private async Task<OpenRun> StartAsync(OpenRun run, CancellationToken ct)
+    private async Task StartAsync(OpenRun run, CancellationToken ct)
     {
         try
         {
@@ -70,7 +73,7 @@ public sealed partial class RunExecutor(
             {
                 await FinishAsync(new FinishRun(run, null, run.Trigger == RunTriggers.Schedule ? RunOutcomes.Skipped : RunOutcomes.Failed,
                     "the app has no serving release to run it from: deploy it first", null), ct);
-                return run;
+                return;
             }
 
             var profile = await profiles.ForProcessAsync(release, run.Process, ct);
@@ -83,13 +86,11 @@ public sealed partial class RunExecutor(
             logs.Follow(container.ToObserved(), ct);
             _startFailures.TryRemove(run.Id, out _);
             LogStarted(logger, run.AppId, run.Id, run.Kind, container.Id);
-            return run with { ContainerId = container.Id, StartedAt = startedAt };
         }
         catch (Exception e) when (e is ContainerRejectedException or ImageUnavailableException && !ct.IsCancellationRequested)
         {
             // Refused now, refused every time: the run fails with the engine's reason.
             await FinishAsync(new FinishRun(run, null, RunOutcomes.Failed, e.Message, null), ct);
-            return run;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -101,9 +102,14 @@ public sealed partial class RunExecutor(
                 await FinishAsync(new FinishRun(run, null, RunOutcomes.Failed,
                     $"its container could not be started ({attempts} attempts): {DockerObservedState.FailureReason(e)}", null), ct);
             }
-
-            return run;
         }
+    }
+
+    private async Task AdoptAsync(AdoptRun adopt, CancellationToken ct)
+    {
+        await store.StartedAsync(adopt.Run.Id, adopt.Container.Id, adopt.Container.ReleaseId, adopt.Container.StartedAt ?? adopt.Container.CreatedAt, ct);
+        logs.Follow(adopt.Container.ToObserved(), ct);
+        LogAdopted(logger, adopt.Run.AppId, adopt.Run.Id, adopt.Container.Id);
     }
 
     private async Task StopAsync(StopRun stop, CancellationToken ct)
