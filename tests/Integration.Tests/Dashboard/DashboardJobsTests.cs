@@ -11,6 +11,7 @@ namespace PersonalCloud.Integration.Tests.Platform.Dashboard;
 public sealed class DashboardJobsTests : DashboardTest
 {
     private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 60_000 };
+    private static readonly LocatorAssertionsToContainTextOptions SlowContains = new() { Timeout = 60_000 };
 
     private async Task<AppResponse> ServingAppAsync(string prefix)
     {
@@ -46,7 +47,7 @@ public sealed class DashboardJobsTests : DashboardTest
 
         var row = page.Locator("tr[data-job-name='tick']");
         await Expect(row.Locator(".schedule-words")).ToHaveTextAsync("Every 2 seconds (UTC)");
-        await Expect(row.Locator(".next-run time")).ToBeVisibleAsync();
+        await Expect(row.Locator(".next-run time").First).ToBeVisibleAsync();
         await Expect(row.Locator(".outcome-strip li[data-outcome='succeeded']").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Screenshots.SaveAsync(page, "cron-jobs");
 
@@ -84,11 +85,11 @@ public sealed class DashboardJobsTests : DashboardTest
             new CronJobRequest("nightly-import", "* * * * * *", "echo connection refused >&2; exit 1", ConcurrencyPolicy: "allow"));
         created.EnsureSuccessStatusCode();
         var banner = page.Locator(".job-alerts [role='alert']");
-        await Expect(banner).ToContainTextAsync("nightly-import", Slow);
+        await Expect(banner).ToContainTextAsync("nightly-import", SlowContains);
         await Expect(banner).ToContainTextAsync("times in a row (last: exited with code 1)");
         await Screenshots.SaveAsync(page, "job-alert", fullPage: false);
 
         await DashboardBrowser.GotoAsync(page, "/");
-        await Expect(page.Locator($"tr[data-app-name='{app.Name}'] .job-alert")).ToContainTextAsync("job nightly-import:", Slow);
+        await Expect(page.Locator($"tr[data-app-name='{app.Name}'] .job-alert")).ToContainTextAsync("job nightly-import:", SlowContains);
     }
 }
