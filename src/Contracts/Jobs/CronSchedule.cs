@@ -110,8 +110,16 @@ public sealed class CronSchedule
                 : "minute hour day-of-month month day-of-week";
             return (null, text.StartsWith('@')
                 ? $"'{text}' is not a known macro: use @yearly, @monthly, @weekly, @daily, @midnight, @hourly, @every_minute or @every_second."
-                : $"'{text}' is not a valid schedule ({fieldNames}): {e.Message.TrimEnd('.')}.");
+                : $"'{text}' is not a valid schedule ({fieldNames}): {Detail(e.Message)}.");
         }
+    }
+
+    /// <summary>Cronos's own words about the field at fault, without its generic preamble.</summary>
+    private static string Detail(string message)
+    {
+        const string preamble = "The given cron expression has an invalid format.";
+        var detail = message.StartsWith(preamble, StringComparison.Ordinal) ? message[preamble.Length..].Trim() : message.Trim();
+        return detail.Length == 0 ? "its format is not valid" : detail.TrimEnd('.');
     }
 
     private static string? TryZone(string name, out TimeZoneInfo? zone)

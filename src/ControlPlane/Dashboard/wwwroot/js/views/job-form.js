@@ -36,6 +36,13 @@ export function jobForm(job) {
   const refresh = debounce(async () => {
     const form = preview.closest('form');
     if (!form) return;
+    // The server's message from the last submit no longer applies once the value changed.
+    for (const name of ['schedule', 'timeZone']) {
+      const input = form.elements[name];
+      input.removeAttribute('aria-invalid');
+      const error = input.closest('.field')?.querySelector('.field-error');
+      if (error) { error.hidden = true; error.textContent = ''; }
+    }
     const schedule = form.elements.schedule.value.trim();
     const timeZone = form.elements.timeZone.value.trim() || 'UTC';
     if (!schedule) { preview.replaceChildren(); return; }
