@@ -6,10 +6,12 @@ using PersonalCloud.ControlPlane.Domains;
 using PersonalCloud.ControlPlane.Env;
 using PersonalCloud.ControlPlane.Events;
 using PersonalCloud.ControlPlane.Health;
+using PersonalCloud.ControlPlane.Jobs;
 using PersonalCloud.ControlPlane.Hosting;
 using PersonalCloud.ControlPlane.Logs;
 using PersonalCloud.ControlPlane.Processes;
 using PersonalCloud.ControlPlane.Releases;
+using PersonalCloud.ControlPlane.Runs;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");
@@ -59,6 +61,8 @@ app.MapGroup("/api")
     .MapAudit()
     .MapHealth()
     .MapEvents()
+    .MapCronJobs()
+    .MapRuns()
     .MapInternals();
 
 app.Run();

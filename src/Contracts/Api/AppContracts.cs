@@ -53,7 +53,8 @@ public sealed record AppResponse(
     FailedReleaseResponse? LastFailedRelease = null,
     ReleaseResponse? DeployingRelease = null,
     HealthCheckSettings? HealthCheck = null,
-    RolloutSettings? Rollout = null);
+    RolloutSettings? Rollout = null,
+    IReadOnlyList<JobAttentionResponse>? JobAlerts = null);
 
 /// <summary>
 /// A change of an app's settings (JSON merge patch: a field left out keeps its value). Validated as at creation; a

@@ -78,7 +78,7 @@ public static class AppsEndpoints
         // Creating with an image deploys it: the response names that release as the one on its way.
         var row = (await store.GetAsync(app.Id, ct))!;
         var summary = (await summaries.ReadAsync([row], ct))[row.Id];
-        return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, summary));
+        return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, summary) with { JobAlerts = [] });
     }
 
     /// <summary>The processes an app is created with: each checked, names distinct, at most one web; none given: one web process.</summary>
@@ -114,12 +114,14 @@ public static class AppsEndpoints
 
     /// <summary>List apps with their status</summary>
     /// <remarks>Every app with its status, serving release, last failed release and the one deploying.</remarks>
-    internal static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
+    internal static async Task<Ok<IReadOnlyList<AppResponse>>> List(
+        AppsStore store, AppReleaseSummaries summaries, AppResponses responses, Jobs.JobAlerts jobAlerts, CancellationToken ct)
     {
         var rows = await store.ListAsync(ct);
         var releases = await summaries.ReadAsync(rows, ct);
+        var alerts = await jobAlerts.ReadAsync(rows.Select(r => r.Id).ToList(), ct);
         IReadOnlyList<AppResponse> list = rows
-            .Select(r => responses.ToResponse(r, releases.GetValueOrDefault(r.Id) ?? AppReleaseSummary.None))
+            .Select(r => responses.ToResponse(r, releases.GetValueOrDefault(r.Id) ?? AppReleaseSummary.None) with { JobAlerts = alerts.GetValueOrDefault(r.Id) ?? [] })
             .ToList();
         return TypedResults.Ok(list);
     }
@@ -127,12 +129,13 @@ public static class AppsEndpoints
     /// <summary>Get an app: status, releases, settings</summary>
     /// <remarks>The serving release (currentRelease), the newest failed one after it with its last lines (lastFailedRelease), the one on its way (deployingRelease), settings and crash counts.</remarks>
     internal static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(
-        Guid id, AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
+        Guid id, AppsStore store, AppReleaseSummaries summaries, AppResponses responses, Jobs.JobAlerts jobAlerts, CancellationToken ct)
     {
         var row = await store.GetAsync(id, ct);
         if (row is null)
             return ProblemTypes.NotFound("The app");
-        return TypedResults.Ok(responses.ToResponse(row, (await summaries.ReadAsync([row], ct))[row.Id]));
+        var alerts = await jobAlerts.ReadAsync([id], ct);
+        return TypedResults.Ok(responses.ToResponse(row, (await summaries.ReadAsync([row], ct))[row.Id]) with { JobAlerts = alerts.GetValueOrDefault(id) ?? [] });
     }
 
     /// <summary>Change an app's settings and roll them out</summary>

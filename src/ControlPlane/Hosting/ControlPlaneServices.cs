@@ -75,6 +75,10 @@ public static class ControlPlaneServices
         services.AddSingleton(sp => new SupervisorStates(Path.Combine(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ControlPlaneOptions>>().Value.DataDir, "run", "supervise")));
         services.AddSingleton<Events.EventsStore>();
+        services.AddSingleton<Jobs.CronJobsStore>();
+        services.AddSingleton<Jobs.JobAlerts>();
+        services.AddSingleton<Runs.RunsStore>();
+        services.AddSingleton<Runs.RunOutputStreamer>();
 
         services.AddSingleton(sp =>
         {

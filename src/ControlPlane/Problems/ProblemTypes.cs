@@ -37,6 +37,11 @@ public static class ProblemTypes
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "An environment variable with that name in another case exists.", detail: detail,
             type: Base + "env-key-conflict");
 
+    /// <summary>A run starts from the release that serves; an app that never went live has none.</summary>
+    public static ProblemHttpResult NoServingRelease() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The app has no serving release to run from.",
+            detail: "A run starts a fresh container from the release that serves the app: deploy it first, and wait until it is live.", type: Base + "no-serving-release");
+
     public static ProblemHttpResult Unauthorized() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "A valid bearer token or dashboard session is required.", type: Base + "unauthorized");
 

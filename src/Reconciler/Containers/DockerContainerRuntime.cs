@@ -56,6 +56,9 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         var observed = new List<ObservedContainer>(containers.Count);
         foreach (var container in containers)
         {
+            // An app's own containers only: its runs and cron jobs' runs are the job executor's (Jobs/), never "unserved".
+            if (appId is not null && RunLabels.IsRun(container.Labels))
+                continue;
             if (DockerObservedState.ToObserved(container) is { } known)
             {
                 // Only an inspect tells why a container never started or was OOM-killed (the list has neither); such containers are rare.

@@ -6,7 +6,7 @@ namespace PersonalCloud.Reconciler.Containers;
 /// </summary>
 public interface IContainerRuntime
 {
-    /// <summary>Containers carrying the managed label, all states; only those of one app when <paramref name="appId"/> is set.</summary>
+    /// <summary>Containers carrying the managed label, all states; with <paramref name="appId"/>, only that app's own containers (not its runs: <see cref="Contracts.Labels.RunLabels"/>).</summary>
     Task<IReadOnlyList<ObservedContainer>> ListManagedAsync(Guid? appId, CancellationToken cancellationToken);
 
     /// <summary>Uses an image already in the engine as it is; pulls a missing one. Throws <see cref="ImageUnavailableException"/> when neither works.</summary>

@@ -6,6 +6,7 @@ using PersonalCloud.Reconciler.Apps;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
 using PersonalCloud.Reconciler.Health;
+using PersonalCloud.Reconciler.Jobs;
 using PersonalCloud.Reconciler.Logs;
 using PersonalCloud.Reconciler.Loop;
 using PersonalCloud.Reconciler.Routing;
@@ -99,6 +100,7 @@ public static class ReconcilerServices
         services.AddHostedService<WorkerLivenessMonitor>();
         services.AddHostedService<LogCollector>();
         services.AddHostedService<LogSearchIndexer>();
+        services.AddJobs(configuration);
         return services;
     }
 
