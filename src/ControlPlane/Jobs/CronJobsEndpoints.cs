@@ -14,22 +14,32 @@ public static class CronJobsEndpoints
 
     public static RouteGroupBuilder MapCronJobs(this RouteGroupBuilder api)
     {
-        api.MapGet("/cron/preview", Preview).WithTags("Cron jobs")
-            .WithDescription("What a schedule means before it is saved: its next run times (UTC), or a 400 naming what is wrong.");
+        api.MapGet("/cron/preview", Preview).WithTags("Cron jobs").WithName("previewSchedule");
         var jobs = api.MapGroup("/apps/{id:guid}/cron").WithTags("Cron jobs");
-        jobs.MapGet("/", List).WithDescription("The app's cron jobs with their next run times and recent outcomes.");
-        jobs.MapPost("/", Create);
-        jobs.MapGet("/{jobId:guid}", Get).WithName("GetCronJob");
-        jobs.MapPut("/{jobId:guid}", Replace);
-        jobs.MapDelete("/{jobId:guid}", Delete).WithDescription("Deletes the job and its run history; a run still running is stopped.");
-        jobs.MapPost("/{jobId:guid}/suspend", Suspend);
-        jobs.MapPost("/{jobId:guid}/resume", Resume).WithDescription("Resumes a suspended job (also one the platform suspended); times missed while suspended do not run late.");
-        jobs.MapPost("/{jobId:guid}/runs", RunNow).WithDescription("Run now: a manual run of the job, whatever its schedule and suspension.");
-        jobs.MapGet("/{jobId:guid}/runs", Runs).WithDescription("The job's runs, newest first (the last 100, or 30 days).");
+        jobs.MapGet("/", List).WithName("listCronJobs")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapPost("/", Create).WithName("createCronJob")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapGet("/{jobId:guid}", Get).WithName("getCronJob")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapPut("/{jobId:guid}", Replace).WithName("replaceCronJob")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapDelete("/{jobId:guid}", Delete).WithName("deleteCronJob")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapPost("/{jobId:guid}/suspend", Suspend).WithName("suspendCronJob")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapPost("/{jobId:guid}/resume", Resume).WithName("resumeCronJob")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapPost("/{jobId:guid}/runs", RunNow).WithName("runCronJobNow")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapGet("/{jobId:guid}/runs", Runs).WithName("listCronJobRuns")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static Results<Ok<SchedulePreviewResponse>, ValidationProblem> Preview(string? schedule, string? timeZone, TimeProvider time)
+    /// <summary>Preview a schedule</summary>
+    /// <remarks>What a schedule means before it is saved: its next run times (UTC) in its time zone, or a 400 naming what is wrong with which field.</remarks>
+    internal static Results<Ok<SchedulePreviewResponse>, ValidationProblem> Preview(string? schedule, string? timeZone, TimeProvider time)
     {
         var (parsed, scheduleError, zoneError) = CronSchedule.Parse(schedule, timeZone);
         if (parsed is null)
@@ -37,7 +47,9 @@ public static class CronJobsEndpoints
         return TypedResults.Ok(new SchedulePreviewResponse(parsed.Expression, timeZone ?? CronSchedule.DefaultTimeZone, parsed.Next(time.GetUtcNow(), JobRules.NextRunsShown)));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<CronJobResponse>>, ProblemHttpResult>> List(
+    /// <summary>List cron jobs</summary>
+    /// <remarks>The app's cron jobs with their next run times, their last outcomes and whether they need attention.</remarks>
+    internal static async Task<Results<Ok<IReadOnlyList<CronJobResponse>>, ProblemHttpResult>> List(
         Guid id, AppsStore apps, CronJobsStore jobs, RunsStore runs, TimeProvider time, CancellationToken ct)
     {
         if (await apps.GetAsync(id, ct) is null)
@@ -48,10 +60,14 @@ public static class CronJobsEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<CronJobResponse>, ProblemHttpResult>> Get(Guid id, Guid jobId, CronJobsStore jobs, RunsStore runs, TimeProvider time, CancellationToken ct) =>
+    /// <summary>Get a cron job</summary>
+    /// <remarks>One cron job with its next run times and last outcomes.</remarks>
+    internal static async Task<Results<Ok<CronJobResponse>, ProblemHttpResult>> Get(Guid id, Guid jobId, CronJobsStore jobs, RunsStore runs, TimeProvider time, CancellationToken ct) =>
         await ReadAsync(id, jobId, jobs, runs, time, ct) is { } job ? TypedResults.Ok(job) : ProblemTypes.NotFound("The cron job");
 
-    private static async Task<Results<Created<CronJobResponse>, ValidationProblem, ProblemHttpResult>> Create(
+    /// <summary>Create a cron job</summary>
+    /// <remarks>201. Name, schedule (5 fields, 6 with seconds, or an @hourly-style macro), IANA time zone (UTC), command, concurrencyPolicy forbid (default), allow or replace, timeoutSeconds (3600, at most 86400), startingDeadlineSeconds, suspended. Each run is a fresh container from the serving release. 409 when the name is taken.</remarks>
+    internal static async Task<Results<Created<CronJobResponse>, ValidationProblem, ProblemHttpResult>> Create(
         Guid id, CronJobRequest request, CronJobsStore jobs, RunsStore runs, TimeProvider time, CancellationToken ct)
     {
         if (Validate(request) is { } problem)
@@ -71,7 +87,9 @@ public static class CronJobsEndpoints
         return TypedResults.Created($"/api/apps/{id}/cron/{jobId}", created);
     }
 
-    private static async Task<Results<Ok<CronJobResponse>, ValidationProblem, ProblemHttpResult>> Replace(
+    /// <summary>Replace a cron job</summary>
+    /// <remarks>The whole definition, validated as at creation; the next scheduled time follows the new schedule; a run already going keeps going.</remarks>
+    internal static async Task<Results<Ok<CronJobResponse>, ValidationProblem, ProblemHttpResult>> Replace(
         Guid id, Guid jobId, CronJobRequest request, CronJobsStore jobs, RunsStore runs, TimeProvider time, CancellationToken ct)
     {
         if (Validate(request) is { } problem)
@@ -87,7 +105,9 @@ public static class CronJobsEndpoints
         return await ReadAsync(id, jobId, jobs, runs, time, ct) is { } job ? TypedResults.Ok(job) : ProblemTypes.NotFound("The cron job");
     }
 
-    private static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, Guid jobId, CronJobsStore jobs, CancellationToken ct)
+    /// <summary>Delete a cron job</summary>
+    /// <remarks>Deletes the job and its run history; a run still running is stopped.</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, Guid jobId, CronJobsStore jobs, CancellationToken ct)
     {
         if (!await jobs.DeleteAsync(id, jobId, ct))
             return ProblemTypes.NotFound("The cron job");
@@ -95,10 +115,14 @@ public static class CronJobsEndpoints
         return TypedResults.Accepted(status, new AcceptedResponse(id, 0, status));
     }
 
-    private static Task<Results<Ok<CronJobResponse>, ProblemHttpResult>> Suspend(Guid id, Guid jobId, CronJobsStore jobs, RunsStore runs, TimeProvider time, CancellationToken ct) =>
+    /// <summary>Suspend a cron job</summary>
+    /// <remarks>No scheduled runs until resumed; Run now still works.</remarks>
+    internal static Task<Results<Ok<CronJobResponse>, ProblemHttpResult>> Suspend(Guid id, Guid jobId, CronJobsStore jobs, RunsStore runs, TimeProvider time, CancellationToken ct) =>
         SetSuspendedAsync(id, jobId, true, jobs, runs, time, ct);
 
-    private static Task<Results<Ok<CronJobResponse>, ProblemHttpResult>> Resume(Guid id, Guid jobId, CronJobsStore jobs, RunsStore runs, TimeProvider time, CancellationToken ct) =>
+    /// <summary>Resume a cron job</summary>
+    /// <remarks>Resumes a suspended job (also one the platform suspended after failing in a row); times missed while suspended do not run late.</remarks>
+    internal static Task<Results<Ok<CronJobResponse>, ProblemHttpResult>> Resume(Guid id, Guid jobId, CronJobsStore jobs, RunsStore runs, TimeProvider time, CancellationToken ct) =>
         SetSuspendedAsync(id, jobId, false, jobs, runs, time, ct);
 
     private static async Task<Results<Ok<CronJobResponse>, ProblemHttpResult>> SetSuspendedAsync(
@@ -109,7 +133,9 @@ public static class CronJobsEndpoints
         return await ReadAsync(id, jobId, jobs, runs, time, ct) is { } job ? TypedResults.Ok(job) : ProblemTypes.NotFound("The cron job");
     }
 
-    private static async Task<Results<Accepted<RunResponse>, ValidationProblem, ProblemHttpResult>> RunNow(
+    /// <summary>Run a cron job now</summary>
+    /// <remarks>A manual run of the job, whatever its schedule and suspension; 202 with the run. 409 when the app has no serving release.</remarks>
+    internal static async Task<Results<Accepted<RunResponse>, ValidationProblem, ProblemHttpResult>> RunNow(
         Guid id, Guid jobId, CronJobsStore jobs, RunsStore runs, TimeProvider time, CancellationToken ct)
     {
         if (await jobs.GetAsync(id, jobId, ct) is not { } job)
@@ -118,7 +144,9 @@ public static class CronJobsEndpoints
         return await RunsEndpoints.QueueAsync(run, runs, ct);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<RunResponse>>, ValidationProblem, ProblemHttpResult>> Runs(
+    /// <summary>List a cron job's runs</summary>
+    /// <remarks>The job's runs, newest first (the last 100, or 30 days): scheduled for, started, ended, exit code, trigger, release and outcome.</remarks>
+    internal static async Task<Results<Ok<IReadOnlyList<RunResponse>>, ValidationProblem, ProblemHttpResult>> Runs(
         Guid id, Guid jobId, int? limit, DateTimeOffset? before, CronJobsStore jobs, RunsStore runs, CancellationToken ct)
     {
         if (limit is < 1 or > JobRules.HistoryRuns)

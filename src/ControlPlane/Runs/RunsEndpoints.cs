@@ -16,18 +16,24 @@ public static class RunsEndpoints
     public static RouteGroupBuilder MapRuns(this RouteGroupBuilder api)
     {
         var runs = api.MapGroup("/apps/{id:guid}/runs").WithTags("Runs");
-        runs.MapPost("/", Create)
-            .WithDescription("A one-off run: a fresh container from the serving release running `/bin/sh -c command` (202; follow outputUrl).");
-        runs.MapGet("/", List).WithDescription("The app's one-off runs (kind=run, the default), its jobs' runs (kind=job) or all (kind=all), newest first.");
-        runs.MapGet("/{runId:guid}", Get).WithName("GetRun");
-        runs.MapGet("/{runId:guid}/output", Output)
-            .WithDescription("Server-Sent Events: the run's output (event `line`, id = line id, honours Last-Event-ID), `status` as it starts, and `end` with its outcome and exit code.");
-        runs.MapPost("/{runId:guid}/stop", Stop).WithDescription("SIGTERM, then kill after the stop grace; the run ends as stopped.");
-        runs.MapDelete("/{runId:guid}", Stop).WithDescription("Same as POST …/stop.");
+        runs.MapPost("/", Create).WithName("createRun")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        runs.MapGet("/", List).WithName("listRuns")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{runId:guid}", Get).WithName("getRun")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{runId:guid}/output", Output).WithName("streamRunOutput")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapPost("/{runId:guid}/stop", Stop).WithName("stopRun")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        runs.MapDelete("/{runId:guid}", StopByDelete).WithName("deleteRun")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
-    private static async Task<Results<Accepted<RunResponse>, ValidationProblem, ProblemHttpResult>> Create(
+    /// <summary>Start a one-off run</summary>
+    /// <remarks>A fresh container from the serving release (its image, env, network and limits, or those of the process named) running /bin/sh -c command, as heroku run does; 202 with the run and outputUrl to follow. 409 when the app has no serving release.</remarks>
+    internal static async Task<Results<Accepted<RunResponse>, ValidationProblem, ProblemHttpResult>> Create(
         Guid id, CreateRunRequest request, RunsStore runs, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors()
@@ -56,7 +62,9 @@ public static class RunsEndpoints
         return TypedResults.Accepted(RunResponses.RunUrl(run.AppId, run.Id), queued.ToResponse());
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<RunResponse>>, ValidationProblem, ProblemHttpResult>> List(
+    /// <summary>List runs</summary>
+    /// <remarks>The app's one-off runs (kind=run, the default), its cron jobs' runs (kind=job) or all (kind=all), newest first; before pages to older ones.</remarks>
+    internal static async Task<Results<Ok<IReadOnlyList<RunResponse>>, ValidationProblem, ProblemHttpResult>> List(
         Guid id, string? kind, int? limit, DateTimeOffset? before, AppsStore apps, RunsStore runs, CancellationToken ct)
     {
         var errors = new ValidationErrors()
@@ -71,10 +79,14 @@ public static class RunsEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<RunResponse>, ProblemHttpResult>> Get(Guid id, Guid runId, RunsStore runs, CancellationToken ct) =>
+    /// <summary>Get a run</summary>
+    /// <remarks>Its command, release, container, times, exit code and outcome (succeeded, failed, timed out, stopped, skipped with a reason, missed).</remarks>
+    internal static async Task<Results<Ok<RunResponse>, ProblemHttpResult>> Get(Guid id, Guid runId, RunsStore runs, CancellationToken ct) =>
         await runs.GetAsync(id, runId, ct) is { } run ? TypedResults.Ok(run.ToResponse()) : ProblemTypes.NotFound("The run");
 
-    private static async Task<Results<Accepted<RunResponse>, ProblemHttpResult>> Stop(Guid id, Guid runId, RunsStore runs, TimeProvider time, CancellationToken ct)
+    /// <summary>Stop a run</summary>
+    /// <remarks>SIGTERM, then SIGKILL after the stop grace; the run ends as stopped. 409 when it has already ended.</remarks>
+    internal static async Task<Results<Accepted<RunResponse>, ProblemHttpResult>> Stop(Guid id, Guid runId, RunsStore runs, TimeProvider time, CancellationToken ct)
     {
         var (outcome, run) = await runs.RequestStopAsync(id, runId, time.GetUtcNow(), ct);
         return outcome switch
@@ -85,7 +97,14 @@ public static class RunsEndpoints
         };
     }
 
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Output(
+    /// <summary>Stop a run (DELETE)</summary>
+    /// <remarks>The same as POST .../stop: the run's record and output stay.</remarks>
+    internal static Task<Results<Accepted<RunResponse>, ProblemHttpResult>> StopByDelete(Guid id, Guid runId, RunsStore runs, TimeProvider time, CancellationToken ct) =>
+        Stop(id, runId, runs, time, ct);
+
+    /// <summary>Follow a run's output</summary>
+    /// <remarks>Server-Sent Events: the run's output (event line, id = line id, honours Last-Event-ID), status as it starts, and end with its outcome and exit code. Stored output stays readable through GET /api/apps/{id}/logs?run=.</remarks>
+    internal static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Output(
         Guid id, Guid runId, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, RunsStore runs, RunOutputStreamer streamer)
     {
         if (await runs.GetAsync(id, runId, http.RequestAborted) is null)
