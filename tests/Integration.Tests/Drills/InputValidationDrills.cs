@@ -149,6 +149,8 @@ public sealed class InputValidationDrills : PlatformTest
         {
             ["PCLOUD_DASHBOARD_HOSTNAME"] = $"{name}.{PlatformFixture.BaseDomain}",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            // Its own socket for Caddy: the fixture's ControlPlane holds the shared one.
+            ["PCLOUD_DASHBOARD_SOCKET"] = Path.Combine(Platform.DataDir, "run", "controlplane-console", "dashboard.sock"),
         };
         await using var controlPlane = PlatformProcess.Start(RepoPaths.ControlPlaneDll, environment, Path.Combine(Platform.DataDir, "logs", "controlplane-console.log"));
         using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

@@ -144,7 +144,7 @@ public sealed class StatusTruthDrills : PlatformTest
             // Once a worker is free, the pass counts the crash and restarts after the backoff.
             await Eventually.UntilAsync(async () => (await Api.GetAppAsync(app.Id))!.CrashCount == 1, PlatformApi.ConvergeTimeout, "the crash is counted");
             (await Api.GetAsync<IReadOnlyList<AppEventResponse>>($"/api/apps/{app.Id}/events"))
-                .Should().Contain(e => e.Action == "BackOffAfterCrash" && e.Reason.Contains("killed by SIGKILL (exit code 137)"));
+                .Should().Contain(e => e.Action == "BackOffAfterCrash" && e.Outcome == "failed" && e.Error != null && e.Error.Contains("killed by SIGKILL (exit code 137)"));
         }
         finally
         {
