@@ -195,7 +195,7 @@ function dockerRun(list) {
   return [
     h('p', { class: 'muted' }, 'What the reconciler asked Docker for, per process. Environment variables appear as references (',
       h('code', null, '--env KEY'), '): their values never leave the platform.'),
-    [...byProcess.values()].map((c) => h('div', { class: 'docker-run', 'data-process': c.process },
+    ...[...byProcess.values()].map((c) => h('div', { class: 'docker-run', 'data-process': c.process },
       h('h4', null, processLabel(c), ' ', h('span', { class: 'mono muted small wrap' }, c.name)),
       h('pre', { class: 'code-block', tabindex: '0', 'aria-label': `docker run command of ${c.process}` }, formatCommand(c.dockerRun)),
       copyButton(c.dockerRun, `${c.process} command`))),

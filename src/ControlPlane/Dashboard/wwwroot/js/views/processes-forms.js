@@ -34,16 +34,16 @@ export function createForm(ctx, processes, reload) {
       field({ name: 'name', label: 'Name', required: true, autocomplete: 'off', spellcheck: false, placeholder: 'worker',
         hint: 'Lower-case letters, digits and -.' }),
       selectField({ name: 'kind', label: 'Kind', value: 'worker',
-        options: [['worker', 'worker (no port, runs in the background)'], ['web', 'web (takes the app\'s address)']],
-        hint: 'At most one web process.' }),
+        options: ['worker', 'web'],
+        hint: 'A worker has no port and runs in the background; web takes the app\'s address (at most one).' }),
       field({ name: 'replicas', label: 'Replicas', type: 'number', min: 0, max: 20, value: 1, inputmode: 'numeric', hint: '0 to 20.' }),
       field({ name: 'command', label: 'Command', spellcheck: false, placeholder: 'the image\'s CMD',
         hint: 'Run as sh -c. Empty: the Procfile\'s command for this name, else the image\'s CMD.' }),
       field({ name: 'liveness.command', label: 'Liveness command (worker)', spellcheck: false,
         hint: 'Optional; run inside each replica, exit 0 means alive. Without one a worker is restarted when it exits.' }),
       selectField({ name: 'updateOrder', label: 'Update order (worker)', value: 'start-first',
-        options: [['start-first', 'start-first (new, then stop old)'], ['stop-first', 'stop-first (never two at once)']],
-        hint: 'A web process is always start-first.' })),
+        options: ['start-first', 'stop-first'],
+        hint: 'start-first: the new replica runs before the old stops; stop-first: never two at once. Web is always start-first.' })),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Create process')),
     formError());
 
@@ -58,6 +58,7 @@ export function createForm(ctx, processes, reload) {
     announce(ctx, result, `Creating ${body.name}`, !ctx.app?.currentRelease);
     if (!result?.release && ctx.app?.currentRelease) toast(`${body.name} created.`, 'ok');
     form.reset();
+    form.elements.replicas.value = '1';
     await reload();
     if (isFirst) form.elements.name.focus();
   });

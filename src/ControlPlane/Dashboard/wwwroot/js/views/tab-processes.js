@@ -24,7 +24,8 @@ export function origin(process) {
 }
 
 export async function mount(panel, ctx) {
-  const list = h('div', { class: 'process-list' }, h('p', { class: 'loading' }, 'Loading processes…'));
+  const note = h('div', { class: 'process-note' }, h('p', { class: 'loading' }, 'Loading processes…'));
+  const list = h('div', { class: 'process-list' });
   const cards = new Map();
   const scaling = new Map(); // process name -> replicas asked for, until they are ready
   let latest = [];
@@ -34,11 +35,10 @@ export async function mount(panel, ctx) {
     try {
       processes = await api.get(appPath(ctx.appId, '/processes'), { signal: ctx.signal });
     } catch (error) {
-      if (!ctx.signal.aborted) patch(list, `err:${error.message}`, () => h('p', { class: 'form-error', role: 'alert' }, `The processes could not be loaded: ${error.message}`));
+      if (!ctx.signal.aborted) patch(note, `err:${error.message}`, () => h('p', { class: 'form-error', role: 'alert' }, `The processes could not be loaded: ${error.message}`));
       return;
     }
     latest = processes;
-    if (list.querySelector('.loading, .form-error')) list.replaceChildren();
     for (const [name, card] of cards) {
       if (!processes.some((p) => p.name === name)) {
         card.root.remove();
@@ -59,14 +59,15 @@ export async function mount(panel, ctx) {
         toast(`Scaling done: ${process.name} runs ${wanted} of ${wanted} replicas.`, 'ok');
       }
     }
-    if (!processes.length) patch(list, 'none', () => h('div', { class: 'empty' }, h('h3', null, 'No processes'),
-      h('p', null, 'Create one below: a web process takes the app\'s address, a worker runs in the background.')));
+    patch(note, processes.length ? 'some' : 'none', () => (processes.length ? null : h('div', { class: 'empty' }, h('h3', null, 'No processes'),
+      h('p', null, 'Create one below: a web process takes the app\'s address, a worker runs in the background.'))));
   };
 
   panel.append(
     h('div', { class: 'section-head' }, h('h2', null, 'Processes'),
       h('p', { class: 'muted' }, 'Every process runs the current release\'s image with its environment. Scaling starts or stops replicas at once; '
         + 'a new or changed process makes a new release of the same image (no rebuild).')),
+    note,
     list,
     createForm(ctx, () => latest, load),
     releaseCommandCard(ctx));
