@@ -114,6 +114,11 @@ function processCard(initial, ctx, { load, scaling }) {
     });
     if (!ok) return;
     dirty = false;
+    if (!ctx.app?.currentRelease) {
+      toast(`Scale saved: ${name} gets ${wanted} ${wanted === 1 ? 'replica' : 'replicas'} from the first deploy.`, 'ok');
+      await load();
+      return;
+    }
     scaling.set(name, wanted);
     toast(`Scaling ${name} to ${wanted} ${wanted === 1 ? 'replica' : 'replicas'} accepted: ${wanted === 0 ? 'stopping them' : 'starting or stopping replicas'}.`, 'busy');
     ctx.refresh();
