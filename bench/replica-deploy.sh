@@ -2,10 +2,10 @@
 # Deploy latency by web replica count: POST /api/apps/{id}/deploy (a new release of the same image, already in the
 # engine) -> the release is live (the API reports it as the current release with its deployedAt: traffic switched to
 # it), and -> converged (the old replicas drained and removed, the app running on its generation), for
-# an app whose web process has 1 replica and one with 3, measured in the same run, rounds interleaved (1, 3, 1, 3, ...)
-# so both see the same machine. After each round (untimed) it checks that every replica runs the new release and the
-# route has one upstream per replica. Next to it, the same run's raw baseline: docker run of 1 and of 3 containers
-# (started together) -> every one answers 200 on its own address. Prints n/min/p50/p99/max (ms) per series.
+# an app whose web process has 1 replica and one with 3. After each deploy (untimed) it checks that every replica runs
+# the new release and the route has one upstream per replica. The raw baseline: docker run of 1 and of 3 containers
+# (started together) -> every one answers 200 on its own address. Each round measures all four (raw 1, platform 1,
+# raw 3, platform 3), so every series sees the same machine. Prints n/min/p50/p99/max (ms) per series.
 #   bench/replica-deploy.sh [RUNS]      (default 10)
 # Its own platform instance, data directory and ports (BENCH_* below), so it can run next to the other benches.
 set -euo pipefail
@@ -51,16 +51,10 @@ raw_round() { # raw_round N ROUND: prints ms
   for ((i = 0; i < n; i++)); do docker rm -f "pcb-rep-raw-$round-$i" >/dev/null; done
 }
 
-measure_raw() {
-  local i ms
-  bench_log "raw: docker run of 1 and of 3 containers -> all answer 200 (1 warm-up + $RUNS each)"
-  docker network create --label "$BENCH_LABEL" pcb-rep-raw >/dev/null
-  for ((i = 0; i <= RUNS; i++)); do
-    ms=$(raw_round 1 "1-$i")
-    ((i > 0)) && record raw1 "$ms"
-    ms=$(raw_round 3 "3-$i")
-    ((i > 0)) && record raw3 "$ms"
-  done
+raw_series() { # raw_series SERIES N ROUND RECORD(0|1)
+  local ms
+  ms=$(raw_round "$2" "$2-$3")
+  if (($4)); then record "$1" "$ms"; fi
 }
 
 # --- the platform --------------------------------------------------------------------------------------------
@@ -142,9 +136,12 @@ measure_platform() {
     wait_for converged "${app%%:*}" "$rel" "$gen"
     wait_every_replica_on "${app%%:*}" "$rel" "${app##*:}"
   done
-  bench_log "redeploys, interleaved 1 / 3 replicas (1 warm-up + $RUNS each)"
+  docker network create --label "$BENCH_LABEL" pcb-rep-raw >/dev/null
+  bench_log "rounds of raw 1, redeploy 1 replica, raw 3, redeploy 3 replicas (1 warm-up + $RUNS)"
   for ((i = 0; i <= RUNS; i++)); do
+    raw_series raw1 1 "$i" $((i > 0))
     deploy_round web1 "$one" 1 $((i > 0))
+    raw_series raw3 3 "$i" $((i > 0))
     deploy_round web3 "$three" 3 $((i > 0))
   done
 }
@@ -181,7 +178,6 @@ main() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   bench_start
-  measure_raw
   measure_platform
   report
 }
