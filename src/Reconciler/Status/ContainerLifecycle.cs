@@ -27,9 +27,16 @@ public sealed class ContainerLifecycle(NpgsqlDataSource db, TimeProvider time)
             new
             {
                 containerId, spec.AppId, spec.ReleaseId, spec.Name, spec.SpecHash, spec.NetworkName, dockerRun = DockerRunCommand.Render(spec), now, keep = KeepPerApp,
-                spec.Process, spec.Replica, spec.Kind,
+                spec.Process, spec.Replica, Kind = RecordedKind(spec),
             },
             cancellationToken: ct));
+    }
+
+    /// <summary>What the dashboard names a container by: its process's kind (web, worker), or what else it is (release-command).</summary>
+    public static string RecordedKind(ContainerSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Kind == Contracts.Labels.ContainerLabels.KindProcess ? spec.ProcessKind : spec.Kind;
     }
 
     /// <summary>Fills in addresses as the engine reports them (a container has none until it is started).</summary>
