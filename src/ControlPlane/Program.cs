@@ -6,9 +6,12 @@ using PersonalCloud.ControlPlane.Domains;
 using PersonalCloud.ControlPlane.Env;
 using PersonalCloud.ControlPlane.Events;
 using PersonalCloud.ControlPlane.Health;
+using PersonalCloud.ControlPlane.Jobs;
 using PersonalCloud.ControlPlane.Hosting;
 using PersonalCloud.ControlPlane.Logs;
+using PersonalCloud.ControlPlane.Processes;
 using PersonalCloud.ControlPlane.Releases;
+using PersonalCloud.ControlPlane.Runs;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");
@@ -51,11 +54,15 @@ app.MapGroup("/api")
     .MapApps()
     .MapReleases()
     .MapEnv()
+    .MapProcesses()
+    .MapReleaseCommand()
     .MapDomains()
     .MapLogs()
     .MapAudit()
     .MapHealth()
     .MapEvents()
+    .MapCronJobs()
+    .MapRuns()
     .MapInternals();
 
 app.Run();

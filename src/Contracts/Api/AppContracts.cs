@@ -8,7 +8,8 @@ public sealed record CreateAppRequest(
     string? SecurityProfile = null,
     HealthCheckSettings? HealthCheck = null,
     RolloutSettings? Rollout = null,
-    bool? RunAsRoot = null);
+    bool? RunAsRoot = null,
+    IReadOnlyList<ProcessRequest>? Processes = null);
 
 public sealed record AppLimits(int? MemoryMb = null, double? Cpus = null, int? Pids = null);
 
@@ -52,7 +53,8 @@ public sealed record AppResponse(
     FailedReleaseResponse? LastFailedRelease = null,
     ReleaseResponse? DeployingRelease = null,
     HealthCheckSettings? HealthCheck = null,
-    RolloutSettings? Rollout = null);
+    RolloutSettings? Rollout = null,
+    IReadOnlyList<JobAttentionResponse>? JobAlerts = null);
 
 /// <summary>
 /// A change of an app's settings (JSON merge patch: a field left out keeps its value). Validated as at creation; a
@@ -88,6 +90,7 @@ public sealed record RollbackRequest(Guid? ReleaseId = null);
 /// One release: <see cref="Image"/> is the image reference it runs (for a source build, the tag it was built as),
 /// <see cref="ImageDigest"/> the engine's image id once known; git builds name their URL (credentials masked), ref and
 /// commit. <see cref="Stage"/> is where it stands: the last stage reached, or <c>failed</c> / <c>cancelled</c>.
+/// <see cref="Processes"/> names the processes it runs; <see cref="ReleaseCommand"/> the command it runs once before them.
 /// </summary>
 public sealed record ReleaseResponse(
     Guid Id,
@@ -112,7 +115,9 @@ public sealed record ReleaseResponse(
     string? GitCommit = null,
     string Stage = "queued",
     string? FailedStage = null,
-    IReadOnlyList<ReleaseStageResponse>? Stages = null);
+    IReadOnlyList<ReleaseStageResponse>? Stages = null,
+    IReadOnlyList<string>? Processes = null,
+    string? ReleaseCommand = null);
 
 /// <summary>A stage a release reached (<c>queued</c>, <c>building</c>, <c>starting</c>, <c>health-checking</c>, <c>switching</c>, <c>draining</c>, <c>live</c>) and when it began.</summary>
 public sealed record ReleaseStageResponse(string Name, DateTimeOffset At);

@@ -20,6 +20,9 @@ public sealed record AppInternalsResponse(
 
 /// <summary>One container's life: created → started → healthy → serving → draining → removed (null: not (yet) reached).</summary>
 /// <param name="DockerRun">The equivalent `docker run`; env values appear as references (<c>--env KEY</c>), never values.</param>
+/// <param name="Process">The process it runs (<c>release</c> for the release command).</param>
+/// <param name="Replica">Which replica of its process, from 0.</param>
+/// <param name="Kind"><c>web</c>, <c>worker</c> or <c>release-command</c>.</param>
 public sealed record ContainerLifecycleResponse(
     string ContainerId,
     string Name,
@@ -35,7 +38,10 @@ public sealed record ContainerLifecycleResponse(
     int? ExitCode,
     string? RemovalReason,
     StageDurationsResponse Durations,
-    string DockerRun);
+    string DockerRun,
+    string Process,
+    int Replica,
+    string Kind);
 
 /// <summary>Milliseconds between consecutive stages; null when either stage has not happened.</summary>
 public sealed record StageDurationsResponse(
@@ -58,4 +64,5 @@ public sealed record RouteInternalsResponse(IReadOnlyList<string> Hostnames, IRe
 /// <summary>The app's own bridge network and the addresses of its containers that still exist.</summary>
 public sealed record NetworkInternalsResponse(string Name, IReadOnlyList<NetworkAddressResponse> Containers);
 
-public sealed record NetworkAddressResponse(string ContainerId, string Name, string? IpAddress);
+/// <param name="Process">The process it runs, as in <see cref="ContainerLifecycleResponse.Process"/>.</param>
+public sealed record NetworkAddressResponse(string ContainerId, string Name, string? IpAddress, string? Process = null, int? Replica = null, string? Kind = null);

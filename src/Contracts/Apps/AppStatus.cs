@@ -21,6 +21,9 @@ public static class ReleaseReasons
     public const string EnvChange = "env";
     public const string Rollback = "rollback";
     public const string Settings = "settings";
+
+    /// <summary>A process was created, changed or deleted: the same image with the new process definitions.</summary>
+    public const string Processes = "processes";
 }
 
 /// <summary>Where a release's image comes from.</summary>
@@ -55,13 +58,16 @@ public static class ReleaseStages
 {
     public const string Queued = "queued";
     public const string Building = "building";
+
+    /// <summary>The release's release command runs (once, before any of its processes start).</summary>
+    public const string ReleaseCommand = "release-command";
     public const string Starting = "starting";
     public const string HealthChecking = "health-checking";
     public const string Switching = "switching";
     public const string Draining = "draining";
     public const string Live = "live";
 
-    public static readonly IReadOnlyList<string> Order = [Queued, Building, Starting, HealthChecking, Switching, Draining, Live];
+    public static readonly IReadOnlyList<string> Order = [Queued, Building, ReleaseCommand, Starting, HealthChecking, Switching, Draining, Live];
 
     /// <summary>Position in <see cref="Order"/>; -1 for an unknown name.</summary>
     public static int IndexOf(string stage)

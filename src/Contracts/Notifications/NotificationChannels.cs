@@ -14,4 +14,10 @@ public static class NotificationChannels
 
     /// <summary>Payload: the release id that reached a stage, changed status or wrote build output (sent by triggers).</summary>
     public const string ReleaseProgress = "pcloud_release_progress";
+
+    /// <summary>Payload: the app id whose cron jobs or run requests changed (sent by triggers on cron_jobs and job_runs); wakes the job scheduler.</summary>
+    public const string JobsChanged = "pcloud_jobs_changed";
+
+    /// <summary>Payload: the run id whose row changed (queued, started, ended; sent by a trigger); wakes live run output streams.</summary>
+    public const string RunProgress = "pcloud_run_progress";
 }

@@ -29,12 +29,15 @@ public static class AppsEndpoints
     /// <remarks>201 with the app. The name becomes the generated hostname &lt;name&gt;.&lt;base domain&gt;. With an image the first release is made at once and named as deployingRelease. Limits are checked against what the host has.</remarks>
     internal static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateAppRequest request, AppsStore store, ReleasesStore releases, AppReleaseSummaries summaries, AppResponses responses,
-        AppSettingsRules settings, TimeProvider time, CancellationToken ct)
+        AppSettingsRules settings, Processes.ProcessRequests processRequests, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors()
             .Check("name", ValidationRules.AppName(request.Name) ?? responses.DashboardClash(request.Name!))
             .Check("image", request.Image is null ? null : ValidationRules.Image(request.Image));
         errors = await settings.CheckAsync(errors, request.Port, request.Limits, request.SecurityProfile, request.HealthCheck, request.Rollout, ct);
+        var (processes, processErrors) = await CheckProcessesAsync(request.Processes, processRequests, ct);
+        foreach (var (field, messages) in processErrors.ToDictionary())
+            errors.Check(field, messages[0]);
         if (errors.Any)
             return ProblemTypes.Validation(errors.ToDictionary());
 
@@ -58,7 +61,8 @@ public static class AppsEndpoints
             request.Rollout?.DrainSeconds ?? AppDefaults.DrainSeconds,
             request.Rollout?.StopTimeoutSeconds ?? AppDefaults.StopTimeoutSeconds,
             time.GetUtcNow(),
-            request.RunAsRoot ?? false);
+            request.RunAsRoot ?? false,
+            processes);
 
         switch (await store.CreateAsync(app, ct))
         {
@@ -74,17 +78,50 @@ public static class AppsEndpoints
         // Creating with an image deploys it: the response names that release as the one on its way.
         var row = (await store.GetAsync(app.Id, ct))!;
         var summary = (await summaries.ReadAsync([row], ct))[row.Id];
-        return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, summary));
+        return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, summary) with { JobAlerts = [] });
+    }
+
+    /// <summary>The processes an app is created with: each checked, names distinct, at most one web; none given: one web process.</summary>
+    private static async Task<(IReadOnlyList<Processes.ProcessInput> Processes, ValidationErrors Errors)> CheckProcessesAsync(
+        IReadOnlyList<ProcessRequest>? requested, Processes.ProcessRequests checker, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (requested is null)
+        {
+            return ([new Processes.ProcessInput(Contracts.Processes.ProcessLimits.DefaultWebName, Contracts.Processes.ProcessKinds.Web, null,
+                Contracts.Processes.ProcessLimits.DefaultReplicas, null, null, null, null, Contracts.Processes.UpdateOrders.StartFirst)], errors);
+        }
+
+        if (requested.Count > Contracts.Processes.ProcessLimits.MaxProcesses)
+            return ([], errors.Check("processes", $"An app has at most {Contracts.Processes.ProcessLimits.MaxProcesses} processes."));
+        var processes = new List<Processes.ProcessInput>();
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var (process, found) = await checker.CheckAsync(requested[i], null, $"processes[{i}].", ct);
+            foreach (var (field, messages) in found.ToDictionary())
+                errors.Check(field, messages[0]);
+            if (process is null)
+                continue;
+            if (processes.Any(p => p.Name == process.Name))
+                errors.Check($"processes[{i}].name", $"'{process.Name}' is given twice.");
+            else if (process.Kind == Contracts.Processes.ProcessKinds.Web && processes.Any(p => p.Kind == Contracts.Processes.ProcessKinds.Web))
+                errors.Check($"processes[{i}].kind", "An app has at most one web process: it takes the app's hostnames.");
+            processes.Add(process);
+        }
+
+        return (processes, errors);
     }
 
     /// <summary>List apps with their status</summary>
     /// <remarks>Every app with its status, serving release, last failed release and the one deploying.</remarks>
-    internal static async Task<Ok<IReadOnlyList<AppResponse>>> List(AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
+    internal static async Task<Ok<IReadOnlyList<AppResponse>>> List(
+        AppsStore store, AppReleaseSummaries summaries, AppResponses responses, Jobs.JobAlerts jobAlerts, CancellationToken ct)
     {
         var rows = await store.ListAsync(ct);
         var releases = await summaries.ReadAsync(rows, ct);
+        var alerts = await jobAlerts.ReadAsync(rows.Select(r => r.Id).ToList(), ct);
         IReadOnlyList<AppResponse> list = rows
-            .Select(r => responses.ToResponse(r, releases.GetValueOrDefault(r.Id) ?? AppReleaseSummary.None))
+            .Select(r => responses.ToResponse(r, releases.GetValueOrDefault(r.Id) ?? AppReleaseSummary.None) with { JobAlerts = alerts.GetValueOrDefault(r.Id) ?? [] })
             .ToList();
         return TypedResults.Ok(list);
     }
@@ -92,12 +129,13 @@ public static class AppsEndpoints
     /// <summary>Get an app: status, releases, settings</summary>
     /// <remarks>The serving release (currentRelease), the newest failed one after it with its last lines (lastFailedRelease), the one on its way (deployingRelease), settings and crash counts.</remarks>
     internal static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> Get(
-        Guid id, AppsStore store, AppReleaseSummaries summaries, AppResponses responses, CancellationToken ct)
+        Guid id, AppsStore store, AppReleaseSummaries summaries, AppResponses responses, Jobs.JobAlerts jobAlerts, CancellationToken ct)
     {
         var row = await store.GetAsync(id, ct);
         if (row is null)
             return ProblemTypes.NotFound("The app");
-        return TypedResults.Ok(responses.ToResponse(row, (await summaries.ReadAsync([row], ct))[row.Id]));
+        var alerts = await jobAlerts.ReadAsync([id], ct);
+        return TypedResults.Ok(responses.ToResponse(row, (await summaries.ReadAsync([row], ct))[row.Id]) with { JobAlerts = alerts.GetValueOrDefault(id) ?? [] });
     }
 
     /// <summary>Change an app's settings and roll them out</summary>

@@ -7,7 +7,7 @@ namespace PersonalCloud.ControlPlane.Apps;
 
 public sealed record NewApp(Guid Id, string Name, string? Image, int? Port, int MemoryMb, double Cpus, int Pids,
     string SecurityProfile, string GeneratedHostname, NewHealthCheck Health, int DrainSeconds, int StopTimeoutSeconds, DateTimeOffset CreatedAt,
-    bool RunAsRoot = false);
+    bool RunAsRoot = false, IReadOnlyList<Processes.ProcessInput>? Processes = null);
 
 public sealed record NewHealthCheck(string Path, int IntervalSeconds, int TimeoutSeconds, int HealthyThreshold, int UnhealthyThreshold, int DeployDeadlineSeconds);
 
@@ -97,6 +97,8 @@ public sealed class AppsStore(NpgsqlDataSource db)
                 app.Health.HealthyThreshold, app.Health.UnhealthyThreshold, app.Health.DeployDeadlineSeconds,
             },
             tx);
+        foreach (var process in app.Processes ?? [])
+            await Processes.ProcessSnapshots.InsertAsync(connection, tx, app.Id, process, app.CreatedAt);
         await DesiredStateChanges.NotifyAsync(connection, tx, app.Id);
         await tx.CommitAsync(ct);
         return CreateAppOutcome.Created;

@@ -13,7 +13,8 @@ public sealed record AuditBodyFacts
     /// <summary>Paths whose scalar values are not secret and name what changed.</summary>
     public static readonly IReadOnlySet<string> AllowedValues = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "name", "image", "hostname", "releaseId", "git.url", "git.ref", "maskSecretsInLogs", "retention.lines", "retention.hours",
+        "name", "image", "hostname", "releaseId", "git.url", "git.ref", "maskSecretsInLogs", "retention.lines", "retention.hours", "schedule", "timeZone",
+        "process",
     };
 
     public static readonly AuditBodyFacts None = new();

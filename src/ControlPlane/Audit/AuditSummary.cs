@@ -39,6 +39,15 @@ public static class AuditSummary
             "POST /api/apps/{id:guid}/domains" => "add domain" + Part(" ", body.Value("hostname")),
             "DELETE /api/apps/{id:guid}/domains/{hostname}" => "remove domain " + Clip(Route(call, "hostname")),
             "PUT /api/apps/{id:guid}/log-settings" => LogSettings(body),
+            // A command may hold a secret (a token on a curl line): never quoted, only the job's name and schedule.
+            "POST /api/apps/{id:guid}/cron" => "create cron job" + Part(" ", body.Value("name")) + Part(" at ", body.Value("schedule")) + Part(" ", body.Value("timeZone")),
+            "PUT /api/apps/{id:guid}/cron/{jobId:guid}" => "change cron job" + Part(" ", body.Value("name")) + Part(" at ", body.Value("schedule")) + Part(" ", body.Value("timeZone")),
+            "DELETE /api/apps/{id:guid}/cron/{jobId:guid}" => "delete cron job " + Clip(Route(call, "jobId")),
+            "POST /api/apps/{id:guid}/cron/{jobId:guid}/suspend" => "suspend cron job " + Clip(Route(call, "jobId")),
+            "POST /api/apps/{id:guid}/cron/{jobId:guid}/resume" => "resume cron job " + Clip(Route(call, "jobId")),
+            "POST /api/apps/{id:guid}/cron/{jobId:guid}/runs" => "run cron job " + Clip(Route(call, "jobId")) + " now",
+            "POST /api/apps/{id:guid}/runs" => "start a one-off run" + Part(" as process ", body.Value("process")),
+            "POST /api/apps/{id:guid}/runs/{runId:guid}/stop" or "DELETE /api/apps/{id:guid}/runs/{runId:guid}" => "stop run " + Clip(Route(call, "runId")),
             // A mutation this class does not know yet: name the fields it sent, not their values.
             _ => body.Fields.Count > 0 ? "fields: " + Names(body.Fields) : null,
         };

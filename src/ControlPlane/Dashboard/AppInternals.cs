@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PersonalCloud.Contracts.Api;
+using PersonalCloud.Contracts.Processes;
 using PersonalCloud.Contracts.Routing;
 using PersonalCloud.ControlPlane.Apps;
 using PersonalCloud.ControlPlane.Releases;
@@ -18,7 +19,8 @@ public static class AppInternals
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(rows);
         var containers = rows.Containers.Select(ToResponse).ToList();
-        var live = rows.Containers.Where(c => c.RemovedAt is null).Select(c => new NetworkAddressResponse(c.ContainerId, c.Name, c.IpAddress)).ToList();
+        var live = rows.Containers.Where(c => c.RemovedAt is null)
+            .Select(c => new NetworkAddressResponse(c.ContainerId, c.Name, c.IpAddress, ProcessOf(c), ReplicaOf(c), KindOf(c))).ToList();
         var network = rows.Containers.FirstOrDefault()?.Network is { Length: > 0 } name ? name : $"pcloud-app-{app.Id:N}";
 
         return new AppInternalsResponse(
@@ -71,7 +73,15 @@ public static class AppInternals
     private static ContainerLifecycleResponse ToResponse(ContainerRow c) => new(
         c.ContainerId, c.Name, c.ReleaseId, c.IpAddress, c.Network,
         ReleaseRow.Utc(c.CreatedAt), ReleaseRow.Utc(c.StartedAt), ReleaseRow.Utc(c.HealthyAt), ReleaseRow.Utc(c.ServingAt),
-        ReleaseRow.Utc(c.DrainingAt), ReleaseRow.Utc(c.RemovedAt), c.ExitCode, c.RemovalReason, Durations(c), c.DockerRun);
+        ReleaseRow.Utc(c.DrainingAt), ReleaseRow.Utc(c.RemovedAt), c.ExitCode, c.RemovalReason, Durations(c), c.DockerRun,
+        ProcessOf(c), ReplicaOf(c), KindOf(c));
+
+    // A row from before processes was the app's one container: replica 0 of the web process (as migration 0021 says).
+    private static string ProcessOf(ContainerRow c) => c.Process ?? ProcessLimits.DefaultWebName;
+
+    private static int ReplicaOf(ContainerRow c) => c.Replica ?? 0;
+
+    private static string KindOf(ContainerRow c) => c.Kind ?? ProcessKinds.Web;
 
     private static long? Between(DateTime? from, DateTime? to) =>
         from is { } start && to is { } end ? (long)Math.Round((end - start).TotalMilliseconds) : null;

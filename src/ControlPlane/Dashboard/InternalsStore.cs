@@ -21,6 +21,14 @@ public sealed record ContainerRow
     public DateTime? RemovedAt { get; init; }
     public int? ExitCode { get; init; }
     public string? RemovalReason { get; init; }
+
+    /// <summary>The process and replica it ran (null on rows from before processes: the one web container).</summary>
+    public string? Process { get; init; }
+
+    public int? Replica { get; init; }
+
+    /// <summary><c>web</c>, <c>worker</c> or <c>release-command</c>.</summary>
+    public string? Kind { get; init; }
 }
 
 /// <summary>The app's <c>routes</c> row.</summary>
@@ -58,7 +66,7 @@ public sealed class InternalsStore(NpgsqlDataSource db)
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             """
             SELECT container_id, release_id, name, network, ip_address, docker_run, created_at, started_at, healthy_at,
-                   serving_at, draining_at, removed_at, exit_code, removal_reason
+                   serving_at, draining_at, removed_at, exit_code, removal_reason, process, replica, kind
             FROM app_containers WHERE app_id = @appId ORDER BY created_at DESC, container_id;
 
             SELECT id, release_id, generation, action, reason, outcome, error, duration_ms, at

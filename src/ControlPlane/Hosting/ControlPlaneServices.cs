@@ -59,6 +59,8 @@ public static class ControlPlaneServices
         services.AddSingleton<ReleasesStore>();
         services.AddSingleton<ReleaseProgressStreamer>();
         services.AddSingleton<EnvStore>();
+        services.AddSingleton<Processes.ProcessesStore>();
+        services.AddSingleton<Processes.ProcessRequests>();
         services.AddSingleton<DomainsStore>();
         services.AddSingleton<ServedHostnames>();
         services.AddSingleton<LogsStore>();
@@ -73,6 +75,10 @@ public static class ControlPlaneServices
         services.AddSingleton(sp => new SupervisorStates(Path.Combine(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ControlPlaneOptions>>().Value.DataDir, "run", "supervise")));
         services.AddSingleton<Events.EventsStore>();
+        services.AddSingleton<Jobs.CronJobsStore>();
+        services.AddSingleton<Jobs.JobAlerts>();
+        services.AddSingleton<Runs.RunsStore>();
+        services.AddSingleton<Runs.RunOutputStreamer>();
 
         services.AddSingleton(sp =>
         {

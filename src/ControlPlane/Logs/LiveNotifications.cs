@@ -11,7 +11,7 @@ namespace PersonalCloud.ControlPlane.Logs;
 /// </summary>
 public sealed partial class LiveNotifications(NpgsqlDataSource db, ILogger<LiveNotifications> logger) : BackgroundService
 {
-    private static readonly string[] Channels = [NotificationChannels.LogsAppended, NotificationChannels.ReleaseProgress];
+    private static readonly string[] Channels = [NotificationChannels.LogsAppended, NotificationChannels.ReleaseProgress, NotificationChannels.RunProgress];
     private readonly Dictionary<(string Channel, Guid Key), List<LiveSubscription>> _subscribers = [];
     private readonly Lock _lock = new();
 
@@ -21,14 +21,21 @@ public sealed partial class LiveNotifications(NpgsqlDataSource db, ILogger<LiveN
     /// <summary>Wakes the returned subscription whenever <paramref name="releaseId"/> reaches a stage, changes status or prints build output.</summary>
     public LiveSubscription SubscribeRelease(Guid releaseId) => Subscribe(NotificationChannels.ReleaseProgress, releaseId);
 
-    private LiveSubscription Subscribe(string channel, Guid key)
+    /// <summary>Wakes the returned subscription when lines are stored for <paramref name="appId"/> or when <paramref name="runId"/> starts or ends.</summary>
+    public LiveSubscription SubscribeRun(Guid appId, Guid runId) =>
+        Subscribe(NotificationChannels.LogsAppended, appId, (NotificationChannels.RunProgress, runId));
+
+    private LiveSubscription Subscribe(string channel, Guid key, params (string Channel, Guid Key)[] more)
     {
-        var subscription = new LiveSubscription(this, channel, key);
+        var subscription = new LiveSubscription(this, channel, key, more);
         lock (_lock)
         {
-            if (!_subscribers.TryGetValue((channel, key), out var list))
-                _subscribers[(channel, key)] = list = [];
-            list.Add(subscription);
+            foreach (var wanted in subscription.Keys)
+            {
+                if (!_subscribers.TryGetValue(wanted, out var list))
+                    _subscribers[wanted] = list = [];
+                list.Add(subscription);
+            }
         }
 
         return subscription;
@@ -39,7 +46,7 @@ public sealed partial class LiveNotifications(NpgsqlDataSource db, ILogger<LiveN
         get
         {
             lock (_lock)
-                return _subscribers.Values.Sum(l => l.Count);
+                return _subscribers.Values.SelectMany(l => l).Distinct().Count();
         }
     }
 
@@ -47,9 +54,11 @@ public sealed partial class LiveNotifications(NpgsqlDataSource db, ILogger<LiveN
     {
         lock (_lock)
         {
-            var key = (subscription.Channel, subscription.Key);
-            if (_subscribers.TryGetValue(key, out var list) && list.Remove(subscription) && list.Count == 0)
-                _subscribers.Remove(key);
+            foreach (var key in subscription.Keys)
+            {
+                if (_subscribers.TryGetValue(key, out var list) && list.Remove(subscription) && list.Count == 0)
+                    _subscribers.Remove(key);
+            }
         }
     }
 
@@ -118,11 +127,14 @@ public sealed partial class LiveNotifications(NpgsqlDataSource db, ILogger<LiveN
 }
 
 /// <summary>A live stream's wake-up signal: signals collapse into one until the stream waits again.</summary>
-public sealed class LiveSubscription(LiveNotifications owner, string channel, Guid key) : IDisposable
+public sealed class LiveSubscription(LiveNotifications owner, string channel, Guid key, params (string Channel, Guid Key)[] more) : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
     public string Channel { get; } = channel;
+
+    /// <summary>Every (channel, key) that wakes it: the first, and any more (a run's output wakes on its app's lines and its own progress).</summary>
+    public IReadOnlyList<(string Channel, Guid Key)> Keys { get; } = [(channel, key), .. more];
 
     /// <summary>The app id (logs) or release id (progress) this subscription is woken for.</summary>
     public Guid Key { get; } = key;

@@ -17,7 +17,7 @@ public static class LogQueryParser
         var since = QueryValues.Timestamp(p.Since, "since", errors);
         var until = QueryValues.Timestamp(p.Until, "until", errors);
         QueryValues.Window(since, until, errors);
-        var filter = Filter(p.Stream, p.Release, p.Q, errors) with { Since = since, Until = until };
+        var filter = Filter(p.Stream, p.Release, p.Q, errors) with { Since = since, Until = until, RunId = QueryValues.Id(p.Run, "run", errors) };
         return (errors.Any ? null : new LogPageRequest(filter, limit, before), errors);
     }
 

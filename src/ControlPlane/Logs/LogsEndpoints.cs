@@ -27,17 +27,25 @@ public static class LogsEndpoints
     }
 
     /// <summary>Read and search an app's stored log lines</summary>
-    /// <remarks>Newest lines first selected, returned oldest first, as a JSON array. The next (older) page: the Link rel="next" or X-Next-Before header.</remarks>
+    /// <remarks>Newest lines first selected, returned oldest first, as a JSON array; run keeps one run's lines. The next (older) page: the Link rel="next" or X-Next-Before header.</remarks>
     internal static async Task<Results<Ok<IReadOnlyList<LogLineResponse>>, ValidationProblem, ProblemHttpResult>> Query(
-        Guid id, [AsParameters] LogsQueryParameters parameters, HttpContext http, LogsStore logs, CancellationToken ct)
+        Guid id, [AsParameters] LogsQueryParameters parameters, HttpContext http, LogsStore logs, Runs.RunsStore runs, CancellationToken ct)
     {
         var (request, errors) = LogQueryParser.Parse(parameters);
         if (request is null)
             return ProblemTypes.Validation(errors.ToDictionary());
         if (!await logs.AppExistsAsync(id, ct))
             return ProblemTypes.NotFound("The app");
+        var filter = request.Filter;
+        if (filter.RunId is { } runId)
+        {
+            if (await runs.GetAsync(id, runId, ct) is not { } run)
+                return ProblemTypes.NotFound("The run");
+            // A run's lines are its container's; one not started yet has none.
+            filter = filter with { ContainerId = run.ContainerId ?? "" };
+        }
 
-        var (lines, more) = await logs.PageAsync(id, request.Filter, request.Before, request.Limit, ct);
+        var (lines, more) = await logs.PageAsync(id, filter, request.Before, request.Limit, ct);
         PageLinks.Apply(http, more ? lines[0].Id : null);
         IReadOnlyList<LogLineResponse> body = lines.Select(l => l.ToResponse()).ToList();
         return TypedResults.Ok(body);

@@ -114,6 +114,8 @@ public sealed class LogsStore(NpgsqlDataSource db)
             Add("stream = @stream", "stream", stream);
         if (filter.ReleaseId is { } release)
             Add("release_id = @release", "release", release);
+        if (filter.ContainerId is { } container)
+            Add("container_id = @container", "container", container);
         if (filter.Since is { } since)
             Add("timestamp >= @since", "since", since.UtcDateTime);
         if (filter.Until is { } until)

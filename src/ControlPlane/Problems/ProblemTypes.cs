@@ -27,10 +27,20 @@ public static class ProblemTypes
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The hostname is taken.",
             detail: $"'{hostname}' already belongs to another app (as its generated hostname or one of its custom domains). {whatToDo}", type: Base + "hostname-taken");
 
+    /// <summary>A process change that conflicts with the app's processes: the name is taken, a second web process, one only the Procfile declares.</summary>
+    public static ProblemHttpResult ProcessConflict(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The change conflicts with the app's processes.", detail: detail,
+            type: Base + "process-conflict");
+
     /// <summary>A variable's name differs only by case from one the app already has (<c>path</c> against a stored <c>PATH</c>).</summary>
     public static ProblemHttpResult EnvKeyConflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "An environment variable with that name in another case exists.", detail: detail,
             type: Base + "env-key-conflict");
+
+    /// <summary>A run starts from the release that serves; an app that never went live has none.</summary>
+    public static ProblemHttpResult NoServingRelease() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The app has no serving release to run from.",
+            detail: "A run starts a fresh container from the release that serves the app: deploy it first, and wait until it is live.", type: Base + "no-serving-release");
 
     public static ProblemHttpResult Unauthorized() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "A valid bearer token or dashboard session is required.", type: Base + "unauthorized");

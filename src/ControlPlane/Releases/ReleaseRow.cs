@@ -31,6 +31,14 @@ public sealed record ReleaseRow
     public DateTime? FailedAt { get; init; }
     public string? FailedStage { get; init; }
 
+    /// <summary>The process definitions it snapshotted (JSON); null for a release made before processes (one web process).</summary>
+    public string? Processes { get; init; }
+
+    /// <summary>The Procfile its image's build declared (JSON), once the reconciler has the image.</summary>
+    public string? Procfile { get; init; }
+    public string? ReleaseCommand { get; init; }
+    public int? ReleaseCommandTimeoutSeconds { get; init; }
+
     /// <summary>The stages the reconciler recorded (release_stages), with <see cref="StageAts"/> in the same order.</summary>
     public string[] StageNames { get; init; } = [];
     public DateTime[] StageAts { get; init; } = [];
@@ -61,7 +69,15 @@ public sealed record ReleaseRow
         Id, AppId, Image, ImageDigest, Port, Status, FailureReason,
         Utc(CreatedAt), Utc(DeployedAt), Utc(RolledBackAt),
         SourceKind, Reason, SourceReleaseId, EnvKeys(), Utc(StartedAt), Utc(HealthyAt), Utc(FailedAt),
-        GitUrl, GitRef, GitCommit, Stage(), FailedStage, Stages());
+        GitUrl, GitRef, GitCommit, Stage(), FailedStage, Stages(), ProcessNames(),
+        Contracts.Processes.ProcessFormation.ReleaseCommand(ReleaseCommand, Contracts.Processes.Procfile.FromJson(Procfile)));
+
+    /// <summary>The processes it runs: its snapshot's and its Procfile's names.</summary>
+    public IReadOnlyList<string> ProcessNames() =>
+        Contracts.Processes.ProcessFormation.Resolve(Processes is null ? null : JsonSerializer.Deserialize<List<Contracts.Processes.ProcessDefinition>>(Processes, SnapshotJson),
+            Contracts.Processes.Procfile.FromJson(Procfile), null).Select(p => p.Name).ToList();
+
+    internal static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
 
     internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 

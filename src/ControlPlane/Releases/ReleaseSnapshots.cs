@@ -29,29 +29,40 @@ public sealed record ReleaseSource(string Kind, string Image, string? GitUrl = n
 /// </summary>
 public static class ReleaseSnapshots
 {
+    /// <summary>The app's process definitions as a release snapshots them: a JSON array of ProcessDefinition (camelCase).</summary>
+    internal const string ProcessesSnapshotSql = """
+        COALESCE((SELECT jsonb_agg(jsonb_build_object('name', p.name, 'kind', p.kind, 'command', p.command, 'replicas', p.replicas,
+                                                      'memoryMb', p.memory_mb, 'cpus', p.cpus, 'pids', p.pids_limit,
+                                                      'livenessCommand', p.liveness_command, 'updateOrder', p.update_order) ORDER BY p.name)
+                  FROM app_processes p WHERE p.app_id = a.id), '[]'::jsonb)
+        """;
+
     public static async Task<(ReleaseRow Release, long Generation)?> InsertAsync(
         IDbConnection connection, IDbTransaction tx, Guid appId, ReleaseSource source, string reason, DateTimeOffset now,
-        Guid? sourceReleaseId = null, string? imageDigest = null, string? envSnapshotJson = null)
+        Guid? sourceReleaseId = null, string? imageDigest = null, string? envSnapshotJson = null, string? procfileJson = null)
     {
         var id = Guid.CreateVersion7();
+        // The processes and the release command are the app's as they are now (a rollback restores the app's first).
         var inserted = await connection.ExecuteAsync(
-            """
+            $$"""
             INSERT INTO releases (id, app_id, image, image_digest, source_kind, git_url, git_url_sealed, git_ref, git_commit, port, status, created_at, env_snapshot,
                                   memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
-                                  deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, reason, source_release_id, run_as_root)
+                                  deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, reason, source_release_id, run_as_root,
+                                  processes, procfile, release_command, release_command_timeout_seconds)
             SELECT @id, a.id, @Image, @imageDigest, @Kind, @GitUrl, @GitUrlSealed, @GitRef, @GitCommit, a.port, @pending, @now,
                    COALESCE(@envSnapshotJson::jsonb,
                             (SELECT jsonb_object_agg(e.key, e.encrypted_value) FROM environment_variables e WHERE e.app_id = a.id),
                             '{}'::jsonb),
                    a.memory_mb, a.cpus, a.pids_limit, a.security_profile, h.path, h.timeout_seconds, h.healthy_threshold,
-                   h.deploy_deadline_seconds, a.drain_seconds, a.stop_timeout_seconds, @reason, @sourceReleaseId, a.run_as_root
+                   h.deploy_deadline_seconds, a.drain_seconds, a.stop_timeout_seconds, @reason, @sourceReleaseId, a.run_as_root,
+                   {{ProcessesSnapshotSql}}, @procfileJson::jsonb, a.release_command, a.release_command_timeout_seconds
             FROM apps a JOIN health_checks h ON h.app_id = a.id
             WHERE a.id = @appId
             """,
             new
             {
                 id, source.Image, imageDigest, source.Kind, source.GitUrl, source.GitUrlSealed, source.GitRef, source.GitCommit, pending = ReleaseStatus.Pending, now,
-                envSnapshotJson, reason, sourceReleaseId, appId,
+                envSnapshotJson, reason, sourceReleaseId, appId, procfileJson,
             },
             tx);
         if (inserted == 0)
@@ -89,6 +100,7 @@ public static class ReleaseSnapshots
             ? ReleaseSource.SameAs(desired)
             : ReleaseSource.SameAs(desired,
                 await connection.QuerySingleOrDefaultAsync<byte[]>("SELECT archive FROM release_sources WHERE release_id = @Id", new { desired.Id }, tx));
-        return await InsertAsync(connection, tx, appId, source, reason, now, sourceReleaseId: desired.Id, imageDigest: desired.ImageDigest);
+        return await InsertAsync(connection, tx, appId, source, reason, now, sourceReleaseId: desired.Id, imageDigest: desired.ImageDigest,
+            procfileJson: desired.Procfile);
     }
 }

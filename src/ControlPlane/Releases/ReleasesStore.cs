@@ -20,7 +20,8 @@ public sealed class ReleasesStore(NpgsqlDataSource db, TimeProvider time)
         """
         SELECT id, app_id, image, image_digest, port, status, failure_reason, created_at, deployed_at, rolled_back_at,
                source_kind, git_url, git_url_sealed, git_ref, git_commit, reason, source_release_id, env_snapshot::text AS env_snapshot,
-               started_at, healthy_at, failed_at, failed_stage,
+               started_at, healthy_at, failed_at, failed_stage, processes::text AS processes, procfile::text AS procfile,
+               release_command, release_command_timeout_seconds,
                ARRAY(SELECT s.stage FROM release_stages s WHERE s.release_id = releases.id ORDER BY s.at, s.stage) AS stage_names,
                ARRAY(SELECT s.at FROM release_stages s WHERE s.release_id = releases.id ORDER BY s.at, s.stage) AS stage_ats
         FROM releases
@@ -72,9 +73,15 @@ public sealed class ReleasesStore(NpgsqlDataSource db, TimeProvider time)
             """,
             new { appId, now, snapshot = target.EnvSnapshot }, tx);
 
-        // The digest, not the tag: a rollback runs exactly the bytes that ran before, named as they were.
+        // Its processes are restored like its env (the live replica counts stay), so the next change starts from them.
+        await Processes.ProcessSnapshots.RestoreAsync(connection, tx, appId, target.Processes, now);
+
+        // The digest, not the tag: a rollback runs exactly the bytes that ran before, named as they were, with its release command.
         var created = await ReleaseSnapshots.InsertAsync(connection, tx, appId, ReleaseSource.SameAs(target), ReleaseReasons.Rollback, now,
-            sourceReleaseId: target.Id, imageDigest: target.ImageDigest, envSnapshotJson: target.EnvSnapshot);
+            sourceReleaseId: target.Id, imageDigest: target.ImageDigest, envSnapshotJson: target.EnvSnapshot, procfileJson: target.Procfile);
+        await connection.ExecuteAsync(
+            "UPDATE releases SET release_command = @ReleaseCommand, release_command_timeout_seconds = @ReleaseCommandTimeoutSeconds WHERE id = @id",
+            new { target.ReleaseCommand, target.ReleaseCommandTimeoutSeconds, created!.Value.Release.Id }, tx);
         await tx.CommitAsync(ct);
         return (RollbackOutcome.Created, created!.Value.Release, created.Value.Generation);
     }

@@ -102,6 +102,7 @@ public sealed partial class SourceBuilder(
             case ReleaseSources.Archive:
                 var archive = await store.ReadArchiveAsync(release.Id, ct)
                     ?? throw new ImageUnavailableException("the release's build context is gone and its image is not in the engine");
+                Declare(labels, await ProcfileReader.FromArchiveAsync(archive, ct), log);
                 // The engine unpacks gzip contexts itself (checked on 20.10, API 1.41).
                 await using (var context = new MemoryStream(archive, writable: false))
                     return await runtime.BuildImageAsync(context, release.Image, labels, sandbox, log, ct);
@@ -122,6 +123,7 @@ public sealed partial class SourceBuilder(
             await store.RecordCommitAsync(release.Id, commit, ct);
             if (!File.Exists(Path.Combine(worktree, "Dockerfile")))
                 throw new ImageBuildFailedException("the repository has no Dockerfile at its root");
+            Declare(labels, await ProcfileReader.FromDirectoryAsync(worktree, ct), log);
 
             // A temporary file, not memory: a repository can be far larger than an upload.
             await using var context = new FileStream(Path.Combine(root.FullName, "context.tar"), FileMode.CreateNew, FileAccess.ReadWrite,
@@ -134,6 +136,15 @@ public sealed partial class SourceBuilder(
         {
             root.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The Procfile goes with the image (a label), so every release of that image has it; the build log says what it declared.</summary>
+    private static void Declare(Dictionary<string, string> labels, Contracts.Processes.Procfile? procfile, BuildLog log)
+    {
+        if (procfile is null)
+            return;
+        labels[ContainerLabels.ImageProcfile] = procfile.ToJson();
+        log.AppendLine($"Procfile declares: {string.Join(", ", procfile.Entries.Keys.Order(StringComparer.Ordinal))}");
     }
 
     /// <summary>One line, bounded: the engine's (or git's) last error, else the log's last line.</summary>

@@ -56,6 +56,9 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         var observed = new List<ObservedContainer>(containers.Count);
         foreach (var container in containers)
         {
+            // An app's own containers only: its runs and cron jobs' runs are the job executor's (Jobs/), never "unserved".
+            if (appId is not null && RunLabels.IsRun(container.Labels))
+                continue;
             if (DockerObservedState.ToObserved(container) is { } known)
             {
                 // Only an inspect tells why a container never started or was OOM-killed (the list has neither); such containers are rare.
@@ -83,12 +86,12 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
                 ?? throw new ImageUnavailableException($"image '{image}' is not in the engine and the pull did not produce it");
         }
 
-        return new ResolvedImage(image, found.ID, DockerObservedState.ExposedTcpPorts(found), found.Config?.User);
+        return DockerObservedState.ToResolved(image, found);
     }
 
     public async Task<ResolvedImage?> FindImageAsync(string image, CancellationToken cancellationToken) =>
         await TryInspectImageAsync(image, cancellationToken) is { } found
-            ? new ResolvedImage(image, found.ID, DockerObservedState.ExposedTcpPorts(found), found.Config?.User)
+            ? DockerObservedState.ToResolved(image, found)
             : null;
 
     public Task<ResolvedImage> BuildImageAsync(
@@ -210,7 +213,35 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         return last is null ? inspected : inspected with { LastLogLine = last.Message };
     }
 
-    public async Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken)
+    public async Task<int?> ExecAsync(string containerId, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            var exec = await _client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
+            {
+                Cmd = [.. command],
+                AttachStdout = true,
+                AttachStderr = true,
+            }, limit.Token);
+            // Attached: the stream ends when the command does; its output is not kept (a liveness check's verdict is its exit code).
+            using (var stream = await _client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), limit.Token))
+                await stream.CopyOutputToAsync(Stream.Null, Stream.Null, Stream.Null, limit.Token);
+            var inspected = await _client.Exec.InspectContainerExecAsync(exec.ID, limit.Token);
+            return inspected.Running ? null : (int?)inspected.ExitCode;
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+            return null; // Gone, or not running.
+        }
+    }
+
+    public async Task StopAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken)
     {
         try
         {
@@ -222,6 +253,11 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         {
             // Already gone or already stopped.
         }
+    }
+
+    public async Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken)
+    {
+        await StopAsync(containerId, stopTimeout, cancellationToken);
 
         try
         {

@@ -52,7 +52,9 @@ public static class DockerCreateParameters
             User = spec.User ?? string.Empty,
             Env = BuildEnvironment(spec),
             Labels = BuildLabels(spec),
-            ExposedPorts = new Dictionary<string, EmptyStruct> { [exposedPort] = default },
+            // A command replaces the image's CMD (its ENTRYPOINT stays), as a shell line like a Procfile's.
+            Cmd = spec.Command is { } command ? [.. ShellCommand(command)] : null!,
+            ExposedPorts = spec.ExposesPort ? new Dictionary<string, EmptyStruct> { [exposedPort] = default } : new Dictionary<string, EmptyStruct>(),
             HostConfig = new HostConfig
             {
                 Privileged = false,
@@ -105,14 +107,29 @@ public static class DockerCreateParameters
             : new ImagesCreateParameters { FromImage = image, Tag = "latest" };
     }
 
-    public static IDictionary<string, string> BuildLabels(ContainerSpec spec) => new Dictionary<string, string>
+    /// <summary>How a command line runs: <c>sh -c</c>, as Heroku and Dokku run Procfile commands.</summary>
+    public static IReadOnlyList<string> ShellCommand(string command) => ["/bin/sh", "-c", command];
+
+    public static IDictionary<string, string> BuildLabels(ContainerSpec spec)
     {
-        [ContainerLabels.Managed] = ContainerLabels.ManagedValue,
-        [ContainerLabels.AppId] = spec.AppId.ToString("D"),
-        [ContainerLabels.AppName] = spec.AppName,
-        [ContainerLabels.ReleaseId] = spec.ReleaseId.ToString("D"),
-        [ContainerLabels.SpecHash] = spec.SpecHash,
-    };
+        var labels = new Dictionary<string, string>
+        {
+            [ContainerLabels.Managed] = ContainerLabels.ManagedValue,
+            [ContainerLabels.AppId] = spec.AppId.ToString("D"),
+            [ContainerLabels.AppName] = spec.AppName,
+            [ContainerLabels.ReleaseId] = spec.ReleaseId.ToString("D"),
+            [ContainerLabels.SpecHash] = spec.SpecHash,
+            [ContainerLabels.Kind] = spec.Kind,
+        };
+        if (spec.Kind == ContainerLabels.KindProcess)
+        {
+            labels[ContainerLabels.Process] = spec.Process;
+            labels[ContainerLabels.ProcessKind] = spec.ProcessKind;
+            labels[ContainerLabels.Replica] = spec.Replica.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return labels;
+    }
 
     private static List<string> BuildEnvironment(ContainerSpec spec)
     {
@@ -122,7 +139,9 @@ public static class DockerCreateParameters
             .OrderBy(pair => pair.Key, StringComparer.Ordinal)
             .Select(pair => $"{pair.Key}={pair.Value}")
             .ToList();
-        env.Add($"{PortVariable}={spec.Port.ToString(CultureInfo.InvariantCulture)}");
+        // Only a web process listens where traffic goes (as on Heroku, a worker gets no PORT).
+        if (spec.ExposesPort)
+            env.Add($"{PortVariable}={spec.Port.ToString(CultureInfo.InvariantCulture)}");
         return env;
     }
 }

@@ -99,7 +99,7 @@ public static class DockerImageBuild
             throw new ImageBuildFailedException($"the build ended without an error but produced no image tagged {tag}", ex);
         }
 
-        return new ResolvedImage(tag, built.ID, DockerObservedState.ExposedTcpPorts(built), built.Config?.User);
+        return DockerObservedState.ToResolved(tag, built);
     }
 
     /// <summary>The build network: a labelled bridge of this instance with inter-container traffic off, under a known interface name.</summary>

@@ -31,8 +31,27 @@ public static class DockerObservedState
             ParseState(container.State),
             ParseExitCode(container.Status),
             ip,
-            new DateTimeOffset(Utc(container.Created)));
+            new DateTimeOffset(Utc(container.Created))) with
+        {
+            Process = ProcessOf(labels), Replica = ReplicaOf(labels), Kind = KindOf(labels), ProcessKind = ProcessKindOf(labels),
+        };
     }
+
+    /// <summary>The process label; absent (a container made before processes): the default web process.</summary>
+    public static string ProcessOf(IDictionary<string, string>? labels) =>
+        labels is not null && labels.TryGetValue(ContainerLabels.Process, out var name) && name.Length > 0 ? name : Contracts.Processes.ProcessLimits.DefaultWebName;
+
+    public static int ReplicaOf(IDictionary<string, string>? labels) =>
+        labels is not null && labels.TryGetValue(ContainerLabels.Replica, out var text)
+        && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : 0;
+
+    public static string? KindOf(IDictionary<string, string>? labels) =>
+        labels is not null && labels.TryGetValue(ContainerLabels.Kind, out var kind) && kind.Length > 0 ? kind : null;
+
+    public static string ProcessKindOf(IDictionary<string, string>? labels) =>
+        labels is not null && labels.TryGetValue(ContainerLabels.ProcessKind, out var kind) && kind == Contracts.Processes.ProcessKinds.Worker
+            ? Contracts.Processes.ProcessKinds.Worker
+            : Contracts.Processes.ProcessKinds.Web;
 
     /// <summary>The same view from an inspect; null when the app id label is missing or unreadable.</summary>
     public static ObservedContainer? ToObserved(ContainerInspectResponse container)
@@ -59,7 +78,10 @@ public static class DockerObservedState
             ip,
             new DateTimeOffset(Utc(container.Created)),
             string.IsNullOrWhiteSpace(container.State?.Error) ? null : container.State.Error,
-            container.State?.OOMKilled == true);
+            container.State?.OOMKilled == true) with
+        {
+            Process = ProcessOf(labels), Replica = ReplicaOf(labels), Kind = KindOf(labels), ProcessKind = ProcessKindOf(labels),
+        };
     }
 
     public static ContainerEvent? ToEvent(Message message)
@@ -84,6 +106,13 @@ public static class DockerObservedState
             : (int?)null;
         return new ContainerEvent(appId, id, action, exitCode);
     }
+
+    /// <summary>An image as the platform runs it: its id, ports, user, and the Procfile label its build stamped.</summary>
+    public static ResolvedImage ToResolved(string reference, ImageInspectResponse image) =>
+        new(reference, image.ID, ExposedTcpPorts(image), image.Config?.User,
+            image.Config?.Labels is { } labels && labels.TryGetValue(ContainerLabels.ImageProcfile, out var procfile)
+                ? Contracts.Processes.Procfile.FromJson(procfile)
+                : null);
 
     public static IReadOnlyList<int> ExposedTcpPorts(ImageInspectResponse image) =>
         (image.Config?.ExposedPorts?.Keys ?? [])

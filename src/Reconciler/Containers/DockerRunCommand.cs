@@ -43,6 +43,8 @@ public static class DockerRunCommand
         }
 
         args.Add(p.Image);
+        if (p.Cmd is { Count: > 0 } command)
+            args.AddRange(command);
         return string.Join(' ', args.Select(Quote));
     }
 

@@ -6,7 +6,7 @@ namespace PersonalCloud.Reconciler.Containers;
 /// </summary>
 public interface IContainerRuntime
 {
-    /// <summary>Containers carrying the managed label, all states; only those of one app when <paramref name="appId"/> is set.</summary>
+    /// <summary>Containers carrying the managed label, all states; with <paramref name="appId"/>, only that app's own containers (not its runs: <see cref="Contracts.Labels.RunLabels"/>).</summary>
     Task<IReadOnlyList<ObservedContainer>> ListManagedAsync(Guid? appId, CancellationToken cancellationToken);
 
     /// <summary>Uses an image already in the engine as it is; pulls a missing one. Throws <see cref="ImageUnavailableException"/> when neither works.</summary>
@@ -47,6 +47,15 @@ public interface IContainerRuntime
 
     /// <summary>One container by id or name as the engine sees it now (state, address); null when it is gone.</summary>
     Task<ObservedContainer?> InspectAsync(string containerIdOrName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="command"/> inside a running container (<c>docker exec</c>) and returns its exit code; null when it
+    /// did not finish within <paramref name="timeout"/> or the container is gone or stopped.
+    /// </summary>
+    Task<int?> ExecAsync(string containerId, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Stops (SIGTERM, then SIGKILL after <paramref name="stopTimeout"/>) and keeps it, so it is seen as exited; a missing or stopped container is success.</summary>
+    Task StopAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken);
 
     /// <summary>Stops (SIGTERM, then SIGKILL after <paramref name="stopTimeout"/>) and removes; a missing container is success.</summary>
     Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken);

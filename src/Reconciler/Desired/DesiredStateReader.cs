@@ -23,14 +23,15 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
 
         var domains = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT hostname FROM domains WHERE app_id = @appId ORDER BY hostname", new { appId }, cancellationToken: ct));
-        var release = app.DesiredReleaseId is { } releaseId
-            ? await connection.QuerySingleOrDefaultAsync<ReleaseRow>(new CommandDefinition(
-                """
-                SELECT id, source_kind, image, image_digest, git_url, git_url_sealed, git_ref, status, failure_reason, port, env_snapshot::text AS env_snapshot,
-                       memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
-                       deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, run_as_root
-                FROM releases WHERE id = @releaseId
-                """, new { releaseId }, cancellationToken: ct))
+        var replicas = await connection.QueryAsync<(string Name, int Replicas)>(new CommandDefinition(
+            "SELECT name, replicas FROM app_processes WHERE app_id = @appId", new { appId }, cancellationToken: ct));
+        var crashes = await connection.QueryAsync<CrashRow>(new CommandDefinition(
+            "SELECT process, replica, crash_count, last_exit_code, restart_not_before FROM process_replicas WHERE app_id = @appId AND crash_count > 0",
+            new { appId }, cancellationToken: ct));
+        var release = app.DesiredReleaseId is { } releaseId ? await ReadReleaseAsync(connection, appId, releaseId, ct) : null;
+        // A failed deploy leaves the app on the release that served: it is read too, to keep its processes running.
+        var serving = release is { Status: Contracts.Apps.ReleaseStatus.Failed } && app.CurrentReleaseId is { } currentId && currentId != release.Id
+            ? await ReadReleaseAsync(connection, appId, currentId, ct)
             : null;
 
         return new DesiredApp(
@@ -39,10 +40,27 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
             app.Generation,
             app.RestartGeneration,
             [app.GeneratedHostname, .. domains],
-            release is null ? null : ToDesired(appId, release),
+            release,
             app.CurrentReleaseId,
-            new CrashState(app.CrashCount, app.LastExitCode, app.RestartNotBefore is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null));
+            crashes.ToDictionary(c => new ReplicaKey(c.Process, c.Replica), c => new CrashState(c.CrashCount, c.LastExitCode, Utc(c.RestartNotBefore))),
+            replicas.ToDictionary(r => r.Name, r => r.Replicas, StringComparer.Ordinal),
+            serving);
     }
+
+    private async Task<DesiredRelease?> ReadReleaseAsync(NpgsqlConnection connection, Guid appId, Guid releaseId, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<ReleaseRow>(new CommandDefinition(
+            """
+            SELECT id, source_kind, image, image_digest, git_url, git_url_sealed, git_ref, status, failure_reason, port, env_snapshot::text AS env_snapshot,
+                   memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
+                   deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, run_as_root, processes::text AS processes,
+                   release_command, release_command_timeout_seconds, release_command_succeeded_at IS NOT NULL AS release_command_succeeded
+            FROM releases WHERE id = @releaseId
+            """, new { releaseId }, cancellationToken: ct));
+        return row is null ? null : ToDesired(appId, row);
+    }
+
+    private static DateTimeOffset? Utc(DateTime? value) => value is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
 
     /// <summary>Every app id that exists, for resync and for pruning what belongs to deleted apps.</summary>
     public async Task<IReadOnlySet<Guid>> ListAppIdsAsync(CancellationToken ct)
@@ -65,8 +83,15 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
             new ReleaseHealth(r.HealthPath ?? "/", TimeSpan.FromSeconds(r.HealthTimeoutSeconds ?? 2), r.HealthyThreshold ?? 1,
                 TimeSpan.FromSeconds(r.DeployDeadlineSeconds ?? 60)),
             new RolloutTiming(TimeSpan.FromSeconds(r.DrainSeconds ?? 3), TimeSpan.FromSeconds(r.StopTimeoutSeconds ?? 10)),
-            r.RunAsRoot ?? false);
+            r.RunAsRoot ?? false,
+            r.Processes is null ? null : JsonSerializer.Deserialize<List<Contracts.Processes.ProcessDefinition>>(r.Processes, SnapshotJson),
+            r.ReleaseCommand,
+            r.ReleaseCommandTimeoutSeconds is { } timeout ? TimeSpan.FromSeconds(timeout) : null,
+            r.ReleaseCommandSucceeded);
     }
+
+    /// <summary>How the API writes a release's process snapshot (camelCase, as ASP.NET Core's web defaults).</summary>
+    public static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
 
     private sealed record AppRow
     {
@@ -77,6 +102,15 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
         public string GeneratedHostname { get; init; } = "";
         public Guid? DesiredReleaseId { get; init; }
         public Guid? CurrentReleaseId { get; init; }
+        public int CrashCount { get; init; }
+        public int? LastExitCode { get; init; }
+        public DateTime? RestartNotBefore { get; init; }
+    }
+
+    private sealed record CrashRow
+    {
+        public string Process { get; init; } = "";
+        public int Replica { get; init; }
         public int CrashCount { get; init; }
         public int? LastExitCode { get; init; }
         public DateTime? RestartNotBefore { get; init; }
@@ -106,5 +140,9 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
         public int? DrainSeconds { get; init; }
         public int? StopTimeoutSeconds { get; init; }
         public bool? RunAsRoot { get; init; }
+        public string? Processes { get; init; }
+        public string? ReleaseCommand { get; init; }
+        public int? ReleaseCommandTimeoutSeconds { get; init; }
+        public bool ReleaseCommandSucceeded { get; init; }
     }
 }

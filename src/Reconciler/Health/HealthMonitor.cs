@@ -11,7 +11,8 @@ namespace PersonalCloud.Reconciler.Health;
 /// reconciler carries out like any other change of desired state.
 /// </summary>
 public sealed partial class HealthMonitor(
-    NpgsqlDataSource db, IContainerRuntime runtime, HttpProbe probe, Events.EventJournal journal, TimeProvider time, ILogger<HealthMonitor> logger) : BackgroundService
+    NpgsqlDataSource db, IContainerRuntime runtime, Routing.RouteTable routes, HttpProbe probe, Events.EventJournal journal, TimeProvider time,
+    ILogger<HealthMonitor> logger) : BackgroundService
 {
     public const int HistoryPerApp = 200;
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
@@ -51,15 +52,28 @@ public sealed partial class HealthMonitor(
 
         foreach (var check in due)
         {
-            var containers = await runtime.ListManagedAsync(check.AppId, ct);
-            var serving = containers
-                .Where(c => c.ReleaseId == check.ReleaseId && c.State == ContainerState.Running && c.IpAddress is not null)
-                .MaxBy(c => c.CreatedAt);
-            var result = serving is null
+            var containers = (await runtime.ListManagedAsync(check.AppId, ct))
+                .Where(c => c.IsProcess && !c.IsWorker && c.ReleaseId == check.ReleaseId && c.State == ContainerState.Running && c.IpAddress is not null)
+                .ToList();
+            // Every web replica that receives traffic is probed; the app's result is the worst of them (a failing one is named).
+            var route = await routes.GetAsync(check.AppId, ct);
+            var serving = containers.Where(c => route?.Route.Upstreams.Contains($"{c.IpAddress}:{check.Port}") == true).ToList();
+            if (serving.Count == 0 && containers.MaxBy(c => c.CreatedAt) is { } newest)
+                serving = [newest];
+            var result = serving.Count == 0
                 ? new ProbeResult(false, null, 0, "no running container for the current release")
-                : await probe.CheckAsync(serving.IpAddress!, check.Port, check.Path, TimeSpan.FromSeconds(check.TimeoutSeconds), ct);
+                : Worst(serving, await Task.WhenAll(serving.Select(c => probe.CheckAsync(c.IpAddress!, check.Port, check.Path, TimeSpan.FromSeconds(check.TimeoutSeconds), ct))));
             await RecordAsync(check, result, now, ct);
         }
+    }
+
+    /// <summary>The first failure (naming its replica when there are several), else the slowest pass.</summary>
+    private static ProbeResult Worst(IReadOnlyList<ObservedContainer> replicas, ProbeResult[] results)
+    {
+        var failed = Array.FindIndex(results, r => !r.Healthy);
+        if (failed < 0)
+            return results.MaxBy(r => r.LatencyMs)!;
+        return replicas.Count == 1 ? results[failed] : results[failed] with { Error = $"replica {replicas[failed].Replica}: {results[failed].Error}" };
     }
 
     private async Task RecordAsync(DueCheck check, ProbeResult result, DateTimeOffset now, CancellationToken ct)

@@ -6,6 +6,7 @@ using PersonalCloud.Reconciler.Apps;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
 using PersonalCloud.Reconciler.Health;
+using PersonalCloud.Reconciler.Jobs;
 using PersonalCloud.Reconciler.Logs;
 using PersonalCloud.Reconciler.Loop;
 using PersonalCloud.Reconciler.Routing;
@@ -45,6 +46,8 @@ public static class ReconcilerServices
         services.AddSingleton<HttpProbe>();
         services.AddSingleton<HealthStreaks>();
         services.AddSingleton<HealthGate>();
+        services.AddSingleton<LivenessProbe>();
+        services.AddSingleton<ReplicaReadiness>();
         services.AddSingleton<Builds.BuildStore>();
         services.AddSingleton<Builds.GitCheckout>();
         services.AddOptions<Builds.BuildOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
@@ -70,6 +73,8 @@ public static class ReconcilerServices
         services.AddSingleton<LogShipper>();
         services.AddSingleton<LogRetention>();
         services.AddSingleton<LogSearchIndex>();
+        services.AddSingleton<ReleaseSpecs>();
+        services.AddSingleton<AppActions>();
         services.AddSingleton<AppReconciler>();
         services.AddSingleton<WorkQueue>();
 
@@ -92,8 +97,10 @@ public static class ReconcilerServices
         services.AddHostedService(sp => sp.GetRequiredService<Builds.BuildImageCollector>());
         services.AddHostedService<ReconcileWorker>();
         services.AddHostedService<HealthMonitor>();
+        services.AddHostedService<WorkerLivenessMonitor>();
         services.AddHostedService<LogCollector>();
         services.AddHostedService<LogSearchIndexer>();
+        services.AddJobs(configuration);
         return services;
     }
 

@@ -16,6 +16,15 @@ public static class PlanTiming
     /// <summary>A container that ran this long without crashing clears the crash count.</summary>
     public static readonly TimeSpan CleanRun = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// A worker replica with no liveness command counts as up once it has run this long without exiting (Docker Swarm's
+    /// update monitor, shortened): a release whose worker exits at once fails instead of replacing a working one.
+    /// </summary>
+    public static readonly TimeSpan WorkerSettle = TimeSpan.FromSeconds(2);
+
+    /// <summary>How soon to look again while a release command runs (its container's death also wakes the app at once).</summary>
+    public static readonly TimeSpan ReleaseCommandPoll = TimeSpan.FromSeconds(1);
+
     /// <summary>For containers of deleted apps and never-served leftovers.</summary>
     public static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(10);
 

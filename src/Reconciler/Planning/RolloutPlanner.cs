@@ -1,133 +1,119 @@
-using PersonalCloud.Contracts.Apps;
+using PersonalCloud.Contracts.Processes;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
 
 namespace PersonalCloud.Reconciler.Planning;
 
 /// <summary>
-/// Brings the desired release's container up beside whatever serves, switches traffic once it is healthy, drains and
-/// removes the old one. A new release that never gets healthy fails and the old one keeps serving; the serving release's
-/// own container crashing is restarted with backoff (crash loop).
+/// Brings every process of a release to its replica count. A new release runs its release command first, then starts all
+/// its replicas beside what serves; once every replica of every process is ready it switches together (traffic to the
+/// new web replicas, old workers stopped, stop-first workers replaced), then drains and removes the old web replicas.
+/// A replica of a new release that fails fails the release and every process stays on the old one. A replica of the
+/// serving release that crashes is restarted with backoff (crash loop) while its siblings keep serving; within the
+/// serving release (restart, scale) each process switches on its own.
 /// </summary>
 internal static class RolloutPlanner
 {
-    public static ReconcilePlan Plan(PlanInput input, DesiredApp desired, DesiredRelease release, ContainerSpec spec)
+    public static ReconcilePlan Plan(PlanInput input, DesiredApp desired, DesiredRelease release, IReadOnlyList<ProcessSpec> processes, bool isNewRelease)
     {
         var observed = input.Observed;
-        var now = input.Now;
-        var actions = new List<ReconcileAction>();
-        if (!observed.NetworkExists)
-            actions.Add(new EnsureNetwork(spec.NetworkName, "the app's network is missing"));
-
         var serving = observed.Serving();
-        var candidates = observed.Containers.Where(c => c.SpecHash == spec.SpecHash).OrderByDescending(c => c.CreatedAt).ToList();
-        var running = candidates.FirstOrDefault(c => c.State == ContainerState.Running);
-        // A new release going live may fail; the serving release's own container (restart, recovery) crash-loops instead.
-        var isNewRelease = release.Id != desired.CurrentReleaseId;
-        var servingRelease = serving.FirstOrDefault()?.ReleaseId;
+        var views = processes.Select(p => ProcessView.Of(p, desired, release, observed, input.Now)).ToList();
+        var before = new RolloutContext(input, desired, release, views, serving, isNewRelease);
 
-        if (running is null)
-        {
-            var requeue = AppPlanner.RemoveUnserved(input, serving, keep: null, actions);
-            var exited = candidates.FirstOrDefault(c => c.State is ContainerState.Exited or ContainerState.Dead || c.StartError is not null);
-            if (exited is not null)
-            {
-                var (reason, stage) = exited.StartError is { } error
-                    ? ($"the engine could not start the container: {error}", ReleaseStages.Starting)
-                    : (ExitReasons.Describe(exited, spec.Limits), ReleaseStages.HealthChecking);
-                return Crashed(input, desired, release, actions, serving, isNewRelease, reason, exited.ExitCode, stage);
-            }
+        if (isNewRelease && ReleaseCommandPlanner.Gate(before) is { } gated)
+            return gated;
+        var failures = ReplicaFailure.Find(views, release, input.Now);
+        if (isNewRelease && failures.Count > 0)
+            return FailNewRelease(before, failures);
 
-            if (!isNewRelease && desired.Crashes.RestartNotBefore is { } notBefore && notBefore > now)
-            {
-                EnsureUnavailableRoute(desired, observed, serving, actions);
-                return new ReconcilePlan(actions, AppPhase.CrashLooping, servingRelease, Min(notBefore - now, requeue),
-                    LastError: $"crash-looping: exited {desired.Crashes.Count} times (last exit code {desired.Crashes.LastExitCode?.ToString() ?? "unknown"}); next start in {(notBefore - now).TotalSeconds:0}s",
-                    CancelReleasesBefore: release.Id);
-            }
-
-            // The route first: the hostnames answer 503 while the engine starts the container, and nothing stands between
-            // the start and the health gate that follows it.
-            if (observed.Route is null)
-                actions.Add(new RouteTraffic(AppPlanner.RouteFor(desired, []), "the app's hostnames answer 503 until a release is healthy"));
-            actions.Add(new StartContainer(spec, isNewRelease ? "the new release has no container yet" : "the serving release needs a new container"));
-            var phase = !isNewRelease && desired.Crashes.Count > 0 ? AppPhase.CrashLooping : AppPhase.Deploying;
-            return new ReconcilePlan(actions, phase, servingRelease, PlanTiming.HealthPoll, CancelReleasesBefore: release.Id);
-        }
-
-        if (!observed.CandidateHealthy)
-        {
-            var requeue = AppPlanner.RemoveUnserved(input, serving, keep: running, actions);
-            if (now - running.CreatedAt > release.Health.DeployDeadline)
-            {
-                actions.Add(new RemoveContainer(running, release.Rollout.StopTimeout, "never became healthy"));
-                return Crashed(input, desired, release, actions, serving, isNewRelease,
-                    $"the container never passed its health check ({release.Health.Path}) within {release.Health.DeployDeadline.TotalSeconds:0}s", null,
-                    ReleaseStages.HealthChecking);
-            }
-
-            return new ReconcilePlan(actions, AppPhase.Deploying, servingRelease, Min(PlanTiming.HealthPoll, requeue), CancelReleasesBefore: release.Id);
-        }
-
-        return PlanHealthy(input, desired, release, spec, running, serving, actions);
+        var switchNow = isNewRelease && views.Where(v => !v.Definition.StopFirst).All(v => v.AllReady);
+        return PlanReplicas(before, failures, switchNow);
     }
 
-    private static ReconcilePlan PlanHealthy(PlanInput input, DesiredApp desired, DesiredRelease release, ContainerSpec spec,
-        ObservedContainer running, IReadOnlyList<ObservedContainer> serving, List<ReconcileAction> actions)
+    private static ReconcilePlan PlanReplicas(RolloutContext context, IReadOnlyList<ReplicaFailure> crashes, bool switchNow)
     {
-        var observed = input.Observed;
-        var route = AppPlanner.RouteFor(desired, [$"{running.IpAddress}:{spec.Port}"]);
-        var effective = input;
-        if (!AppPlanner.SameRoute(observed.Route?.Route, route))
+        var (input, desired, release, views, _, isNewRelease) = context;
+        var now = input.Now;
+        var replicas = ReplicaPlanner.Plan(context, crashes, switchNow);
+
+        bool Switched(ProcessView v) => isNewRelease ? switchNow : v.Definition.StopFirst || v.AllReady;
+        var route = RolloutRoute.Plan(context, switchNow, Switched);
+
+        // What stays: the wanted replicas, and until their process switched, the old containers that serve or work.
+        var keep = replicas.Kept.ToHashSet(StringComparer.Ordinal);
+        foreach (var old in input.Observed.Containers.Where(c => c.State == ContainerState.Running && (c.IsWorker || input.Observed.InRoute(c))))
         {
-            var switched = observed.Route is null || !observed.Route.Route.Upstreams.Order().SequenceEqual(route.Upstreams);
-            actions.Add(new RouteTraffic(route, switched ? "the new container is healthy: switch traffic to it" : "the app's hostnames changed"));
-            // Traffic moves now: containers that served until this moment drain from now on.
-            var routed = new Routing.ObservedRoute(route, switched ? input.Now : observed.Route!.UpdatedAt);
-            effective = input with { Observed = observed with { Route = routed } };
+            var view = views.FirstOrDefault(v => v.Definition.Name == old.Process);
+            var stays = isNewRelease ? !switchNow : view is not null && !Switched(view);
+            if (stays)
+                keep.Add(old.Id);
         }
 
-        var requeue = AppPlanner.RemoveUnserved(effective, [running], keep: running, actions);
-        CrashUpdate? reset = null;
-        if (desired.Crashes.Count > 0 && input.Now - running.CreatedAt >= PlanTiming.CleanRun)
-            reset = new CrashUpdate(0, null, null, null);
+        var actions = new List<ReconcileAction>(context.Network);
+        actions.AddRange(route.Actions);
+        actions.AddRange(replicas.Removals);
+        var requeue = ContainerRemovals.Min(replicas.Requeue,
+            ContainerRemovals.RemoveUnwanted(input, route.Effective, keep, release.Rollout, release.Limits, actions));
+        ContainerRemovals.RemoveReleaseCommands(input.Observed, keep: null, release.Rollout.StopTimeout, actions);
+        actions.AddRange(replicas.Starts);
 
-        return new ReconcilePlan(actions, AppPhase.Running, spec.ReleaseId, requeue, Crash: reset, CancelReleasesBefore: release.Id);
+        var phase = replicas.CrashLooping ? AppPhase.CrashLooping
+            : (isNewRelease && !switchNow) || views.Any(v => !v.AllReady) ? AppPhase.Deploying
+            : AppPhase.Running;
+        var runs = views.Any(v => v.Replicas.Any(r => r.Running is not null));
+        var servingRelease = isNewRelease ? (switchNow ? release.Id : context.OldServingRelease)
+            : runs ? release.Id : context.OldServingRelease;
+        return new ReconcilePlan(actions, phase, servingRelease, requeue, LastError: replicas.LastError, CancelReleasesBefore: release.Id,
+            Replicas: replicas.Statuses, SwitchesRelease: isNewRelease && switchNow);
     }
 
-    /// <summary>A new release fails for good; the serving release's container is restarted after a growing backoff.</summary>
-    private static ReconcilePlan Crashed(PlanInput input, DesiredApp desired, DesiredRelease release, List<ReconcileAction> actions,
-        IReadOnlyList<ObservedContainer> serving, bool isNewRelease, string reason, int? exitCode, string stage)
+    /// <summary>A replica of the new release failed: the release fails, its containers go, every process stays on the old one.</summary>
+    private static ReconcilePlan FailNewRelease(RolloutContext context, IReadOnlyList<ReplicaFailure> failures)
     {
-        var servingRelease = serving.FirstOrDefault()?.ReleaseId;
-        if (isNewRelease)
+        var (input, desired, release, views, serving, _) = context;
+        var failure = failures[0];
+        var reason = failure.Describe(views);
+        var actions = new List<ReconcileAction>(context.Network);
+        RolloutRoute.EnsureUnavailable(context, actions);
+        foreach (var replica in views.SelectMany(v => v.Replicas))
         {
-            EnsureUnavailableRoute(desired, input.Observed, serving, actions);
-            var phase = serving.Count > 0 ? AppPhase.Running : AppPhase.Failed;
-            return new ReconcilePlan(actions, phase, servingRelease, null, FailRelease: reason, LastError: reason, CancelReleasesBefore: release.Id,
-                FailedStage: stage);
+            foreach (var c in new[] { replica.Stopped, replica.Running, replica.Created }.OfType<ObservedContainer>())
+            {
+                var why = c == failure.Container
+                    ? (failure.NeverHealthy ? "never became healthy" : ContainerRemovals.Stopped(c, replica.Process.Process.Limits))
+                    : "its release failed: every process stays on the release that served";
+                actions.Add(new RemoveContainer(c, release.Rollout.StopTimeout, why, WaitForRoute: false));
+            }
         }
 
-        var crashes = desired.Crashes.Count + 1;
-        var notBefore = input.Now + PlanTiming.CrashBackoff(crashes);
-        EnsureUnavailableRoute(desired, input.Observed, serving, actions);
-        return new ReconcilePlan(actions, AppPhase.CrashLooping, servingRelease, notBefore - input.Now,
-            LastError: $"{reason}; restarting in {(notBefore - input.Now).TotalSeconds:0}s (crash {crashes})",
-            Crash: new CrashUpdate(crashes, exitCode, input.Now, notBefore, reason), Restarted: true, CancelReleasesBefore: release.Id);
+        ContainerRemovals.RemoveReleaseCommands(input.Observed, keep: null, release.Rollout.StopTimeout, actions);
+        var phase = context.SomethingServes ? AppPhase.Running : AppPhase.Failed;
+        return new ReconcilePlan(actions, phase, context.OldServingRelease, null, FailRelease: reason, LastError: reason,
+            CancelReleasesBefore: release.Id, FailedStage: failure.Stage);
     }
+}
 
-    /// <summary>
-    /// With nothing serving, the hostnames answer 503 rather than proxying to a dead address: before any removal (whose
-    /// log catch-up and stop take time), right after the network.
-    /// </summary>
-    private static void EnsureUnavailableRoute(DesiredApp desired, ObservedApp observed, IReadOnlyList<ObservedContainer> serving, List<ReconcileAction> actions)
-    {
-        if (serving.Count > 0)
-            return;
-        var empty = AppPlanner.RouteFor(desired, []);
-        if (!AppPlanner.SameRoute(observed.Route?.Route, empty))
-            actions.Insert(actions.TakeWhile(a => a is EnsureNetwork).Count(), new RouteTraffic(empty, "nothing healthy to serve: answer 503"));
-    }
+/// <summary>What every part of one rollout pass reads.</summary>
+internal sealed record RolloutContext(
+    PlanInput Input,
+    DesiredApp Desired,
+    DesiredRelease Release,
+    IReadOnlyList<ProcessView> Views,
+    IReadOnlyList<ObservedContainer> Serving,
+    bool IsNewRelease)
+{
+    /// <summary>The app's network first, when it is missing.</summary>
+    public IReadOnlyList<ReconcileAction> Network => Input.Observed.NetworkExists
+        ? []
+        : [new EnsureNetwork(ContainerSpecs.NetworkName(Desired.Id), "the app's network is missing")];
 
-    private static TimeSpan? Min(TimeSpan a, TimeSpan? b) => b is { } other && other < a ? other : a;
+    private IEnumerable<ObservedContainer> OldWorkers => Input.Observed.Containers
+        .Where(c => c.IsWorker && c.State == ContainerState.Running && c.ReleaseId != Release.Id);
+
+    /// <summary>Web replicas in the route or workers of an older release still run.</summary>
+    public bool SomethingServes => Serving.Count > 0 || OldWorkers.Any();
+
+    /// <summary>The release that serves while this one is not switched yet: the routed replicas', else the running workers'.</summary>
+    public Guid? OldServingRelease => Serving.FirstOrDefault()?.ReleaseId ?? OldWorkers.FirstOrDefault()?.ReleaseId;
 }

@@ -18,14 +18,25 @@ public sealed class ContainerLifecycle(NpgsqlDataSource db, TimeProvider time)
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO app_containers (container_id, app_id, release_id, name, spec_hash, network, docker_run, created_at, started_at)
-            VALUES (@containerId, @AppId, @ReleaseId, @Name, @SpecHash, @NetworkName, @dockerRun, @now, @now)
+            INSERT INTO app_containers (container_id, app_id, release_id, name, spec_hash, network, docker_run, created_at, started_at, process, replica, kind)
+            VALUES (@containerId, @AppId, @ReleaseId, @Name, @SpecHash, @NetworkName, @dockerRun, @now, @now, @Process, @Replica, @Kind)
             ON CONFLICT (container_id) DO NOTHING;
             DELETE FROM app_containers WHERE app_id = @AppId AND container_id IN (
                 SELECT container_id FROM app_containers WHERE app_id = @AppId ORDER BY created_at DESC OFFSET @keep);
             """,
-            new { containerId, spec.AppId, spec.ReleaseId, spec.Name, spec.SpecHash, spec.NetworkName, dockerRun = DockerRunCommand.Render(spec), now, keep = KeepPerApp },
+            new
+            {
+                containerId, spec.AppId, spec.ReleaseId, spec.Name, spec.SpecHash, spec.NetworkName, dockerRun = DockerRunCommand.Render(spec), now, keep = KeepPerApp,
+                spec.Process, spec.Replica, Kind = RecordedKind(spec),
+            },
             cancellationToken: ct));
+    }
+
+    /// <summary>What the dashboard names a container by: its process's kind (web, worker), or what else it is (release-command).</summary>
+    public static string RecordedKind(ContainerSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Kind == Contracts.Labels.ContainerLabels.KindProcess ? spec.ProcessKind : spec.Kind;
     }
 
     /// <summary>Fills in addresses as the engine reports them (a container has none until it is started).</summary>

@@ -38,7 +38,17 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
             new { status = AppStatus.CrashLooping, lastError, exitCode, now = time.GetUtcNow(), appId }, cancellationToken: ct));
     }
 
-    public async Task WriteAsync(DesiredApp desired, ReconcilePlan plan, ContainerSpec? spec, CancellationToken ct)
+    /// <summary>The release's release command exited 0: it never runs again for this release.</summary>
+    public async Task ReleaseCommandSucceededAsync(Guid releaseId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE releases SET release_command_succeeded_at = COALESCE(release_command_succeeded_at, @now) WHERE id = @releaseId",
+            new { releaseId, now = time.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    public async Task WriteAsync(DesiredApp desired, ReconcilePlan plan, IReadOnlyList<ProcessSpec>? processes, Contracts.Processes.Procfile? procfile,
+        CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var appId = desired.Id;
@@ -49,16 +59,19 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
         if (!await LockAppAsync(connection, tx, appId))
             return;
 
-        if (releaseId is not null && spec is not null)
+        if (releaseId is not null && processes is { Count: > 0 })
         {
-            var started = plan.Actions.OfType<StartContainer>().Any();
+            var started = plan.Actions.OfType<StartContainer>().Any(s => s.Spec.ReleaseId == releaseId);
+            // The port is the web process's (the health monitor probes it); a release without one records none.
+            var web = processes.FirstOrDefault(p => p.Process.IsWeb)?.Spec;
             await connection.ExecuteAsync(
                 """
                 UPDATE releases SET image_digest = COALESCE(image_digest, @digest), port = COALESCE(port, @port),
+                                    procfile = COALESCE(procfile, @procfile::jsonb),
                                     started_at = CASE WHEN @started THEN COALESCE(started_at, @now) ELSE started_at END
                 WHERE id = @releaseId
                 """,
-                new { digest = spec.ImageId, port = spec.Port, started, now, releaseId }, tx);
+                new { digest = processes[0].Spec.ImageId, port = web?.Port, procfile = procfile?.ToJson(), started, now, releaseId }, tx);
         }
 
         if (plan.FailRelease is { } reason && releaseId is { } failing)
@@ -78,8 +91,12 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
                 new { cancelled = ReleaseStatus.Cancelled, pending = ReleaseStatus.Pending, building = ReleaseStatus.Building, appId, newest }, tx);
         }
 
+        if (plan.Replicas is { } replicas)
+            await ReplicaStatusRows.WriteAsync(connection, tx, appId, replicas, now);
+
         if (plan.Crash is { } crash)
         {
+            // The app's summary: the replica that crashed (or was reset) in this pass.
             await connection.ExecuteAsync(
                 """
                 UPDATE apps SET crash_count = @Count, last_exit_code = COALESCE(@LastExitCode, last_exit_code),
@@ -96,14 +113,14 @@ public sealed class StatusWriter(NpgsqlDataSource db, TimeProvider time)
                             current_release_id = COALESCE(@serving, current_release_id),
                             last_error = @lastError,
                             observed_generation = CASE WHEN @converged THEN GREATEST(observed_generation, @generation) ELSE observed_generation END,
-                            restart_count = restart_count + CASE WHEN @restarted THEN 1 ELSE 0 END,
+                            restart_count = restart_count + @restarts,
                             status_updated_at = @now
             WHERE id = @appId
             """,
             new
             {
                 status = PhaseName(plan.Phase), serving = plan.ServingReleaseId, lastError = plan.LastError, converged,
-                generation = desired.Generation, restarted = plan.Restarted, now, appId,
+                generation = desired.Generation, restarts = plan.Restarts, now, appId,
             },
             tx);
         await tx.CommitAsync(ct);

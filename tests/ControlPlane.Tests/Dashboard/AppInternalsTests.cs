@@ -72,6 +72,23 @@ public sealed class AppInternalsTests
     }
 
     [Test]
+    public void Build_NamesEachContainersProcessReplicaAndKind_AndARowFromBeforeProcessesAsWebReplica0()
+    {
+        var rows = new InternalsRows(
+            [Container("worker", 0, null, null, null, null) with { Process = "queue", Replica = 1, Kind = "worker", IpAddress = "172.20.0.4" },
+             Container("web", 0, 700, 750, null, null) with { Process = "web", Replica = 0, Kind = "web", IpAddress = "172.20.0.3" },
+             Container("old", 100, 900, 950, 5_000, 8_000)],
+            [], null, null);
+
+        var internals = AppInternals.Build(App, rows, Answers);
+
+        internals.Containers.Select(c => (c.ContainerId, c.Process, c.Replica, c.Kind)).Should().Equal(
+            ("worker", "queue", 1, "worker"), ("web", "web", 0, "web"), ("old", "web", 0, "web"));
+        internals.Network.Containers.Select(c => (c.ContainerId, c.Process, c.Replica, c.Kind)).Should().Equal(
+            ("worker", "queue", 1, "worker"), ("web", "web", 0, "web"));
+    }
+
+    [Test]
     public void DnsAnswers_OfARouteWithoutUpstreams_AreThe503Server()
     {
         var route = new RouteRow { Hostnames = ["blog.localhost"], Upstreams = [], UpdatedAt = T0 };

@@ -57,7 +57,7 @@ public sealed class DashboardAccessTests : DashboardTest
         (await HasHorizontalScrollAsync(page)).Should().BeFalse("the apps list fits a 375 px screen");
         await Screenshots.SaveAsync(page, "apps-phone");
 
-        foreach (var tab in new[] { "", "/releases", "/env", "/logs", "/health", "/events", "/internals" })
+        foreach (var tab in new[] { "", "/processes", "/releases", "/env", "/logs", "/health", "/events", "/internals" })
         {
             await DashboardBrowser.GotoAsync(page, $"/apps/{app.Id}{tab}");
             await Expect(page.Locator(".tab-panel h2").First).ToBeAttachedAsync();

@@ -64,7 +64,9 @@ public sealed class AppInternalsTests
         internals.CaddyRouteNote.Should().Contain("DNS");
 
         internals.Network.Name.Should().Be($"pcloud-app-{app.Id:N}");
-        internals.Network.Containers.Should().ContainSingle().Which.Should().Be(new NetworkAddressResponse(current.ContainerId, current.Name, current.IpAddress));
+        (current.Process, current.Replica, current.Kind).Should().Be(("web", 0, "web"), "an app's one container is replica 0 of its web process");
+        internals.Network.Containers.Should().ContainSingle().Which.Should().Be(
+            new NetworkAddressResponse(current.ContainerId, current.Name, current.IpAddress, "web", 0, "web"));
     }
 
     [Test]

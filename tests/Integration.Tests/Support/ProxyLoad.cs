@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 
 namespace PersonalCloud.Integration.Tests.Support;
@@ -8,6 +9,10 @@ public sealed class ProxyLoad : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HttpClient _client;
     private readonly Task<(int Ok, int Failed, string? First)>[] _loops;
+    private readonly ConcurrentDictionary<string, int> _bodies = new(StringComparer.Ordinal);
+
+    /// <summary>Each distinct body of a 200 answer so far, with how often it came (the keep-alive server names its address in it).</summary>
+    public IReadOnlyDictionary<string, int> Bodies => _bodies;
 
     public ProxyLoad(int port, string hostname, int clients)
     {
@@ -36,9 +41,12 @@ public sealed class ProxyLoad : IDisposable
             try
             {
                 using var response = await _client.GetAsync("/");
-                await response.Content.ReadAsByteArrayAsync();
+                var body = await response.Content.ReadAsStringAsync();
                 if (response.StatusCode == HttpStatusCode.OK)
+                {
                     ok++;
+                    _bodies.AddOrUpdate(body, 1, (_, n) => n + 1);
+                }
                 else
                 {
                     failed++;

@@ -119,7 +119,7 @@ public sealed class DockerCreateParametersTests
     }
 
     [Test]
-    public void Map_Labels_CarryManagedAppReleaseAndSpecHash()
+    public void Map_Labels_CarryManagedAppReleaseSpecHashAndWhichReplicaOfWhichProcess()
     {
         var labels = DockerCreateParameters.Map(Spec()).Labels;
 
@@ -130,8 +130,28 @@ public sealed class DockerCreateParametersTests
             [ContainerLabels.AppName] = "blog",
             [ContainerLabels.ReleaseId] = ReleaseId.ToString("D"),
             [ContainerLabels.SpecHash] = "hash-1",
+            [ContainerLabels.Kind] = ContainerLabels.KindProcess,
+            [ContainerLabels.Process] = "web",
+            [ContainerLabels.ProcessKind] = "web",
+            [ContainerLabels.Replica] = "0",
         });
     }
+
+    [Test]
+    public void Map_Worker_HasNoPortNoPortVariableAndRunsItsCommandWithSh()
+    {
+        var parameters = DockerCreateParameters.Map(Spec() with { ProcessKind = "worker", Process = "jobs", Replica = 2, Command = "exec ./work --queue a" });
+
+        parameters.ExposedPorts.Should().BeEmpty();
+        parameters.Env.Should().NotContain(e => e.StartsWith("PORT=", StringComparison.Ordinal));
+        parameters.Cmd.Should().Equal("/bin/sh", "-c", "exec ./work --queue a");
+        parameters.Labels[ContainerLabels.Process].Should().Be("jobs");
+        parameters.Labels[ContainerLabels.Replica].Should().Be("2");
+        parameters.Labels[ContainerLabels.ProcessKind].Should().Be("worker");
+    }
+
+    [Test]
+    public void Map_NoCommand_LeavesTheImagesCmd() => DockerCreateParameters.Map(Spec()).Cmd.Should().BeNull();
 
     [Test]
     public void Map_Environment_IsSortedKeyValuePairsFollowedByPort()

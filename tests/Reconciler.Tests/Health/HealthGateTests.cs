@@ -179,6 +179,8 @@ public sealed class HealthGateTests
         public Task RemoveNetworkAsync(string networkName, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task StopAndRemoveAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task StopAsync(string containerId, TimeSpan stopTimeout, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<int?> ExecAsync(string containerId, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
         public IAsyncEnumerable<ContainerLogEntry> FollowLogsAsync(string containerId, DateTimeOffset? since, bool follow, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
         public IAsyncEnumerable<ContainerEvent> WatchEventsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -31,7 +31,7 @@ internal static class PlannerScenario
         ["hello.localhost", .. domains ?? []],
         Release(releaseStatus),
         currentRelease,
-        crashes ?? CrashState.None);
+        crashes is null ? new Dictionary<ReplicaKey, CrashState>() : new Dictionary<ReplicaKey, CrashState> { [new ReplicaKey("web", 0)] = crashes });
 
     public static DesiredApp NeverDeployed() => DesiredWith() with { Release = null };
 
@@ -47,12 +47,13 @@ internal static class PlannerScenario
     public static ObservedRoute Route(int changedSecondsAgo = 600, params string[] upstreams) =>
         new(new AppRoute(AppId, "hello", ["hello.localhost"], upstreams), Now.AddSeconds(-changedSecondsAgo));
 
+    /// <param name="healthy">Every container passed its gate (the health check of the newest candidate, as the reconciler probes it).</param>
     public static ObservedApp Observed(bool network = true, ObservedRoute? route = null, bool healthy = false, params ObservedContainer[] containers) =>
-        new(containers, network, route, healthy);
+        ObservedApp.From(containers, network, route, healthy ? containers.Select(c => c.Id).ToHashSet() : new HashSet<string>());
 
     public static ReconcilePlan Plan(DesiredApp? desired, ObservedApp observed, string? imageError = null, DateTimeOffset? now = null) =>
         AppPlanner.Plan(new PlanInput(AppId, desired,
-            desired?.Release is { Status: not ReleaseStatus.Failed } && imageError is null ? Spec(desired) : null,
+            desired?.Release is { Status: not ReleaseStatus.Failed } && imageError is null ? ContainerSpecs.BuildProcesses(desired, desired.Release, Image) : null,
             imageError, observed, now ?? Now));
 
     public static IEnumerable<string> Kinds(this ReconcilePlan plan) => plan.Actions.Select(a => a.GetType().Name);

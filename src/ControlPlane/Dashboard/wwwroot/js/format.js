@@ -26,6 +26,14 @@ const STATUS = {
   accepted: { icon: '◐', tone: 'busy', label: 'accepted' },
   building: { icon: '◐', tone: 'busy', label: 'building' },
   live: { icon: '●', tone: 'ok', label: 'live' },
+  queued: { icon: '◌', tone: 'busy', label: 'queued' },
+  'timed-out': { icon: '⧗', tone: 'bad', label: 'timed out' },
+  missed: { icon: '⊘', tone: 'bad', label: 'missed' },
+  stopped: { icon: '■', tone: 'idle', label: 'stopped' },
+  suspended: { icon: '‖', tone: 'idle', label: 'suspended' },
+  'auto-suspended': { icon: '‖', tone: 'bad', label: 'suspended by the platform' },
+  failing: { icon: '✕', tone: 'bad', label: 'failing' },
+  scheduled: { icon: '◷', tone: 'ok', label: 'scheduled' },
 };
 
 /** A release's stages in order; a release skips those that do not apply to it (building for an image, draining on a first deploy). */

@@ -21,6 +21,23 @@ export function field({ name, label, type = 'text', value, required, placeholder
     h('p', { class: 'field-error', id: errorId, hidden: true }));
 }
 
+/** A labelled <select>; `options` are values, or [value, text] pairs. */
+export function selectField({ name, label, options, value, hint }) {
+  const id = uid(`f-${name.replace(/[^a-z0-9]/gi, '')}`);
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const select = h('select', { id, name, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') },
+    options.map((o) => {
+      const [v, text] = Array.isArray(o) ? o : [o, o];
+      return h('option', { value: v, selected: v === value }, text);
+    }));
+  return h('div', { class: 'field', 'data-field': name },
+    h('label', { for: id }, label),
+    select,
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    h('p', { class: 'field-error', id: errorId, hidden: true }));
+}
+
 export function formError() {
   return h('div', { class: 'form-error', role: 'alert', hidden: true });
 }

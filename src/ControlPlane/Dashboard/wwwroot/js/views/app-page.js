@@ -13,10 +13,12 @@ const APP_POLL_MS = 2000;
 
 const TABS = [
   { key: 'overview', label: 'Overview', load: () => import('./tab-overview.js') },
+  { key: 'processes', label: 'Processes', load: () => import('./tab-processes.js') },
   { key: 'releases', label: 'Releases', load: () => import('./tab-releases.js') },
   { key: 'env', label: 'Environment', load: () => import('./tab-env.js') },
   { key: 'domains', label: 'Domains', load: () => import('./tab-domains.js') },
   { key: 'logs', label: 'Logs', load: () => import('./tab-logs.js') },
+  { key: 'jobs', label: 'Jobs & runs', load: () => import('./tab-jobs.js') },
   { key: 'health', label: 'Health', load: () => import('./tab-health.js') },
   { key: 'events', label: 'Events', load: () => import('./tab-events.js') },
   { key: 'settings', label: 'Settings', load: () => import('./tab-settings.js') },
@@ -63,6 +65,8 @@ function buildShell(outlet, appId) {
   const status = h('div', { class: 'app-status', 'aria-live': 'polite' });
   const address = h('p', { class: 'app-address' });
   const actionError = h('div', { class: 'action-problem' }, formError());
+  // A cron job that fails, missed a start or was suspended by the platform is said above every tab: never silent.
+  const jobAlerts = h('div', { class: 'job-alerts' });
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'App sections' },
     h('ul', null, TABS.map((t) => h('li', null, h('a', { href: `/apps/${appId}${t.key === 'overview' ? '' : `/${t.key}`}`, 'data-tab': t.key }, t.label)))));
   const panel = h('section', { class: 'tab-panel', id: 'tab-panel' });
@@ -73,7 +77,7 @@ function buildShell(outlet, appId) {
   const actions = h('div', { class: 'app-actions', role: 'group', 'aria-label': 'App actions' });
   // A deploy on its way (started here or anywhere else) shows its stages and build log above every tab.
   const progressSlot = h('div', { class: 'progress-slot' });
-  const root = h('div', { class: 'page app-page' }, header, actions, actionError, progressSlot, tabs, panel);
+  const root = h('div', { class: 'page app-page' }, header, actions, actionError, jobAlerts, progressSlot, tabs, panel);
   outlet.replaceChildren(root);
 
   let progress = null;
@@ -129,9 +133,19 @@ function buildShell(outlet, appId) {
         h('a', { href: app.url, target: '_blank', rel: 'noopener', 'data-external': '', class: 'mono app-url' }, app.url,
           h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')),
         h('span', { class: 'muted' }, ' · last deploy '), timeAgo(app.lastDeployedAt)]);
+      patch(jobAlerts, app.jobAlerts ?? [], () => jobAlertBanner(appId, app.jobAlerts ?? []));
       if (!actions.childElementCount) actions.append(...appActions(state, actionError));
       return app;
     },
   };
   return state;
+}
+
+/** Jobs needing their owner, in words, with a link to the jobs tab. */
+function jobAlertBanner(appId, alerts) {
+  if (!alerts.length) return null;
+  return h('div', { class: 'alert-banner tone-bad', role: 'alert' },
+    h('strong', null, alerts.length === 1 ? 'A cron job needs you:' : `${alerts.length} cron jobs need you:`),
+    h('ul', null, alerts.map((a) => h('li', { 'data-job-alert': a.kind }, h('span', { class: 'mono' }, a.jobName), ` ${a.reason}`))),
+    h('a', { href: `/apps/${appId}/jobs` }, 'See the jobs'));
 }

@@ -104,8 +104,10 @@ function fillRow(row, app, healthStatus) {
   patch(cell(row, 'name'), app.name, () => h('a', { href: `/apps/${app.id}`, class: 'app-link', 'data-focus-key': `app-${app.id}` }, app.name));
   const failed = app.lastFailedRelease?.release;
   const note = failed ? `release ${shortId(failed.id)} failed at ${failed.failedStage ?? 'starting'}: ${failed.failureReason ?? ''}` : app.lastError;
-  patch(cell(row, 'status'), [app.status, note], () => [appBadge(app),
-    note ? h('span', { class: 'cell-note', title: note }, note) : null]);
+  const jobs = (app.jobAlerts ?? []).map((a) => `job ${a.jobName}: ${a.reason}`);
+  patch(cell(row, 'status'), [app.status, note, jobs], () => [appBadge(app),
+    note ? h('span', { class: 'cell-note', title: note }, note) : null,
+    ...jobs.map((text) => h('span', { class: 'cell-note job-alert', role: 'note', title: text }, `⚠ ${text}`))]);
   patch(cell(row, 'address'), app.url, () => h('a', { href: app.url, 'data-external': '', target: '_blank', rel: 'noopener', class: 'mono' },
     app.generatedHostname ?? app.url, h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')));
   const rel = app.currentRelease;

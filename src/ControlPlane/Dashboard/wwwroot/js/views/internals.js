@@ -9,11 +9,21 @@ import { toast } from '../components/toast.js';
 const STAGES = [
   { key: 'createdAt', label: 'created' },
   { key: 'startedAt', label: 'started', duration: 'createdToStartedMs' },
-  { key: 'healthyAt', label: 'healthy', duration: 'startedToHealthyMs' },
-  { key: 'servingAt', label: 'serving', duration: 'healthyToServingMs' },
-  { key: 'drainingAt', label: 'draining', duration: 'servingToDrainingMs' },
+  { key: 'healthyAt', label: 'healthy', duration: 'startedToHealthyMs', web: true },
+  { key: 'servingAt', label: 'serving', duration: 'healthyToServingMs', web: true },
+  { key: 'drainingAt', label: 'draining', duration: 'servingToDrainingMs', web: true },
   { key: 'removedAt', label: 'removed', duration: 'drainingToRemovedMs' },
 ];
+
+// A worker (or the release command) takes no traffic: it is created, started and removed, nothing in between.
+function stagesOf(c) {
+  return c.kind === 'web' ? STAGES : STAGES.filter((s) => !s.web);
+}
+
+/** "web #1 · web", "queue #0 · worker": which process and replica a container runs. */
+export function processLabel(c) {
+  return c.kind === 'release-command' ? 'release command' : `${c.process} #${c.replica} · ${c.kind}`;
+}
 
 export async function mount(panel, ctx) {
   const parts = {
@@ -21,7 +31,7 @@ export async function mount(panel, ctx) {
   };
   panel.append(
     h('div', { class: 'section-head' }, h('h2', null, 'Under the hood'),
-      h('p', { class: 'muted' }, 'What the platform runs for this app and why, as recorded by the reconciler.')),
+      h('p', { class: 'muted' }, 'What the platform runs for this app and why, as recorded by the reconciler: every container of every process, each replica on its own.')),
     section('Container lifecycle', 'internals-containers', parts.containers),
     section('Last plan', 'internals-plan', parts.plan),
     section('Equivalent docker run', 'internals-docker-run', parts.dockerRun),
@@ -52,21 +62,22 @@ function section(title, id, body) {
 }
 
 function currentStage(c) {
-  return [...STAGES].reverse().find((s) => c[s.key])?.label ?? 'created';
+  return [...stagesOf(c)].reverse().find((s) => c[s.key])?.label ?? 'created';
 }
 
 function containers(list) {
   if (!list.length) return h('p', { class: 'muted' }, 'No containers yet: deploy the app.');
   return [legend(), h('ol', { class: 'container-list' }, list.map((c) => {
     const stage = currentStage(c);
-    return h('li', { class: 'container-card', 'data-container-id': c.containerId },
+    return h('li', { class: 'container-card', 'data-container-id': c.containerId, 'data-process': c.process, 'data-kind': c.kind, 'data-replica': c.replica },
       h('div', { class: 'container-head' },
-        h('strong', { class: 'mono' }, c.name),
+        h('strong', { class: 'mono wrap' }, c.name),
+        h('span', { class: 'process-tag', title: 'Process, replica and kind' }, processLabel(c)),
         badge(stage, 'Container'),
         h('span', { class: 'muted small' }, 'container ', h('span', { class: 'mono', title: c.containerId }, c.containerId.slice(0, 12)),
           ' · release ', h('span', { class: 'mono' }, shortId(c.releaseId)), c.ipAddress ? [' · ', h('span', { class: 'mono' }, c.ipAddress)] : null)),
       bar(c),
-      h('ol', { class: 'timeline' }, STAGES.map((s) => {
+      h('ol', { class: 'timeline' }, stagesOf(c).map((s) => {
         const at = c[s.key];
         const took = s.duration ? c.durations?.[s.duration] : null;
         return h('li', { class: at ? 'stage reached' : 'stage', 'data-stage': s.label },
@@ -82,6 +93,7 @@ function containers(list) {
 
 const PHASES = {
   created: 'starting',
+  running: 'running (a worker)',
   started: 'health-checking',
   healthy: 'switching traffic',
   serving: 'serving',
@@ -92,7 +104,14 @@ const PHASES = {
 function bar(c) {
   const segments = STAGES.slice(1).map((s, i) => ({ stage: STAGES[i].label, ms: c.durations?.[s.duration] })).filter((s) => s.ms !== null && s.ms !== undefined);
   const current = currentStage(c);
-  if (current !== 'removed' && PHASES[current]) {
+  if (c.kind !== 'web') {
+    // No health check or route: the time from start to removal (or now) is all running.
+    const since = c.startedAt ?? c.createdAt;
+    const ms = c.removedAt ? new Date(c.removedAt).getTime() - new Date(since).getTime() : Date.now() - new Date(since).getTime();
+    segments.length = 0;
+    if (c.durations?.createdToStartedMs !== null && c.durations?.createdToStartedMs !== undefined) segments.push({ stage: 'created', ms: c.durations.createdToStartedMs });
+    segments.push({ stage: 'running', ms: Math.max(0, ms), ongoing: !c.removedAt });
+  } else if (current !== 'removed' && PHASES[current]) {
     const since = c[STAGES.find((s) => s.label === current).key];
     segments.push({ stage: current, ms: Math.max(0, Date.now() - new Date(since).getTime()), ongoing: true });
   }
@@ -164,14 +183,22 @@ function copyButton(text, label) {
   }, `Copy ${label}`);
 }
 
+// One command per process: its newest live container (the serving one for web), else its newest container.
 function dockerRun(list) {
-  const current = list.find((c) => c.servingAt && !c.removedAt) ?? list.find((c) => !c.removedAt) ?? list[0];
-  if (!current) return h('p', { class: 'muted' }, 'No container yet.');
+  if (!list.length) return h('p', { class: 'muted' }, 'No container yet.');
+  const byProcess = new Map();
+  for (const c of list) {
+    const best = byProcess.get(c.process);
+    const rank = (x) => (x.removedAt ? 0 : 1) + (x.servingAt && !x.removedAt ? 1 : 0);
+    if (!best || rank(c) > rank(best)) byProcess.set(c.process, c);
+  }
   return [
-    h('p', { class: 'muted' }, 'What the reconciler asked Docker for, for ', h('span', { class: 'mono' }, current.name),
-      '. Environment variables appear as references (', h('code', null, '--env KEY'), '): their values never leave the platform.'),
-    h('pre', { class: 'code-block', tabindex: '0', 'aria-label': 'docker run command' }, formatCommand(current.dockerRun)),
-    copyButton(current.dockerRun, 'command'),
+    h('p', { class: 'muted' }, 'What the reconciler asked Docker for, per process. Environment variables appear as references (',
+      h('code', null, '--env KEY'), '): their values never leave the platform.'),
+    ...[...byProcess.values()].map((c) => h('div', { class: 'docker-run', 'data-process': c.process },
+      h('h4', null, processLabel(c), ' ', h('span', { class: 'mono muted small wrap' }, c.name)),
+      h('pre', { class: 'code-block', tabindex: '0', 'aria-label': `docker run command of ${c.process}` }, formatCommand(c.dockerRun)),
+      copyButton(c.dockerRun, `${c.process} command`))),
   ];
 }
 
@@ -203,7 +230,8 @@ function network(n) {
   return [
     h('p', null, 'Bridge network ', h('code', null, n.name), ': isolated from every other app; no published ports.'),
     n.containers.length
-      ? h('ul', { class: 'plain-list' }, n.containers.map((c) => h('li', null, h('span', { class: 'mono' }, c.name), ' — ',
+      ? h('ul', { class: 'plain-list' }, n.containers.map((c) => h('li', null, h('span', { class: 'mono wrap' }, c.name),
+        c.process ? h('span', { class: 'process-tag' }, processLabel(c)) : null, ' — ',
         h('span', { class: 'mono' }, c.ipAddress ?? 'no address yet'))))
       : h('p', { class: 'muted' }, 'No containers on it right now.'),
   ];
