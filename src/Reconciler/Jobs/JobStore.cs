@@ -154,9 +154,12 @@ public sealed class JobStore(NpgsqlDataSource db)
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (!await LockAppAsync(connection, tx, run.AppId))
             return (false, null, null);
+        // The engine stamps StartedAt once its start call returns, so a command that exits at once can have a FinishedAt
+        // a fraction of a millisecond before it: a run never ends before it started (GREATEST skips nulls).
         var recorded = await connection.ExecuteAsync(
             """
-            UPDATE job_runs SET outcome = @Outcome, reason = @OutcomeReason, exit_code = @ExitCode, ended_at = @endedAt,
+            UPDATE job_runs SET outcome = @Outcome, reason = @OutcomeReason, exit_code = @ExitCode,
+                                ended_at = GREATEST(@endedAt, started_at, @startedAt),
                                 container_id = COALESCE(container_id, @containerId), release_id = COALESCE(release_id, @releaseId),
                                 started_at = COALESCE(started_at, @startedAt)
             WHERE id = @RunId AND outcome IS NULL

@@ -122,8 +122,8 @@ public sealed class DashboardJourneyTests
 
         await Tab(page, "Under the hood");
         await Expect(page.Locator(".container-card .stage[data-stage='serving'].reached").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Expect(page.Locator("pre[aria-label='docker run command']")).ToContainTextAsync("docker run");
-        (await page.Locator("pre[aria-label='docker run command']").TextContentAsync()).Should().NotContain(greeting, "secrets appear as references only");
+        await Expect(page.Locator("pre[aria-label='docker run command of web']")).ToContainTextAsync("docker run");
+        (await page.Locator("pre[aria-label='docker run command of web']").TextContentAsync()).Should().NotContain(greeting, "secrets appear as references only");
         await Screenshots.SaveAsync(page, "internals");
 
         // Delete, confirming by typing the name; the list then loses the app.
