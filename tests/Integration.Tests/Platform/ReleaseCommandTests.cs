@@ -15,7 +15,9 @@ public sealed class ReleaseCommandTests : PlatformTest
     {
         var app = await Api.CreateAppAsync(PlatformApi.UniqueName("relcmd-fail"), Platform.HelloImage);
         var live = await Api.WaitForAsync(app.Id, app.Generation, AppStatus.Running);
-        await SetReleaseCommandAsync(app.Id, "echo migrating; echo 'migration 7 failed: relation exists' >&2; exit 4");
+        // Both lines on stderr: the engine copies stdout and stderr on separate goroutines, so which of two lines printed
+        // microseconds apart on different streams it stores last is not defined (a full-suite run saw "migrating" last).
+        await SetReleaseCommandAsync(app.Id, "echo migrating >&2; echo 'migration 7 failed: relation exists' >&2; exit 4");
 
         var deploy = await Api.DeployAsync(app.Id, Platform.HelloImage);
 
