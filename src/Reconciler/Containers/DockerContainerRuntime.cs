@@ -99,62 +99,10 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         CancellationToken cancellationToken) =>
         DockerImageBuild.BuildAsync(_client, DefaultEndpoint.LocalPath, _instance, context, tag, labels, sandbox, output, cancellationToken);
 
-    public async Task EnsureNetworkAsync(string networkName, Guid appId, CancellationToken cancellationToken)
-    {
-        if ((await FindNetworksAsync(networkName, cancellationToken)).Count > 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
-            {
-                Name = networkName,
-                Driver = "bridge",
-                Labels = new Dictionary<string, string>
-                {
-                    [ContainerLabels.Managed] = ContainerLabels.ManagedValue,
-                    [ContainerLabels.Instance] = _instance,
-                    [ContainerLabels.AppId] = appId.ToString("D"),
-                },
-                Options = new Dictionary<string, string> { ["com.docker.network.bridge.enable_icc"] = "true" },
-            }, cancellationToken);
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
-        {
-            return;
-        }
-
-        // API 1.41 has no CheckDuplicate in this client, so a racing create can make a twin: keep the oldest only.
-        var twins = await FindNetworksAsync(networkName, cancellationToken);
-        foreach (var twin in twins.OrderBy(n => n.Created).ThenBy(n => n.ID, StringComparer.Ordinal).Skip(1))
-        {
-            await DeleteNetworkByIdAsync(twin.ID, cancellationToken);
-        }
-    }
-
-    public async Task<IReadOnlyList<ObservedNetwork>> ListManagedNetworksAsync(CancellationToken cancellationToken)
-    {
-        var networks = await _client.Networks.ListNetworksAsync(
-            new NetworksListParameters { Filters = ScopedFilter() }, cancellationToken);
-        return networks
-            .Select(n => new ObservedNetwork(n.ID, n.Name, DockerObservedState.ParseGuid(n.Labels, ContainerLabels.AppId)))
-            .ToList();
-    }
-
     public async Task<Contracts.Hosting.HostCapacity> GetHostCapacityAsync(CancellationToken cancellationToken)
     {
         var info = await _client.System.GetSystemInfoAsync(cancellationToken);
         return new Contracts.Hosting.HostCapacity((int)info.NCPU, info.MemTotal);
-    }
-
-    public async Task RemoveNetworkAsync(string networkName, CancellationToken cancellationToken)
-    {
-        foreach (var network in await FindNetworksAsync(networkName, cancellationToken))
-        {
-            await DeleteNetworkByIdAsync(network.ID, cancellationToken);
-        }
     }
 
     public async Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken cancellationToken)
@@ -353,30 +301,6 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         if (errors.Count > 0)
         {
             throw new ImageUnavailableException($"image '{image}' is not in the engine and could not be pulled: {string.Join("; ", errors)}");
-        }
-    }
-
-    private async Task<IReadOnlyList<NetworkResponse>> FindNetworksAsync(string networkName, CancellationToken cancellationToken)
-    {
-        // The name filter matches substrings: compare exactly.
-        var networks = await _client.Networks.ListNetworksAsync(
-            new NetworksListParameters
-            {
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [networkName] = true } },
-            },
-            cancellationToken);
-        return networks.Where(n => string.Equals(n.Name, networkName, StringComparison.Ordinal)).ToList();
-    }
-
-    private async Task DeleteNetworkByIdAsync(string networkId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.Networks.DeleteNetworkAsync(networkId, cancellationToken);
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Already gone.
         }
     }
 
