@@ -119,8 +119,10 @@ public sealed class DashboardBrowser : IAsyncDisposable
     }
 
     /// <summary>
-    /// Navigates, once more if Chromium dropped the load with ERR_NETWORK_CHANGED: it aborts requests in flight
-    /// whenever a network interface appears or goes, which Docker does for every app network the platform makes.
+    /// Navigates, once more if Chromium dropped the load because of a network change: it aborts requests in flight
+    /// whenever a network interface appears or goes, which Docker does for every app network the platform makes. The
+    /// drop surfaces as ERR_NETWORK_CHANGED, or, when it hits before the response, as the navigation being replaced by
+    /// Chromium's own error page (chrome-error://chromewebdata/).
     /// </summary>
     public static async Task GotoAsync(IPage page, string url)
     {
@@ -131,12 +133,16 @@ public sealed class DashboardBrowser : IAsyncDisposable
                 await page.GotoAsync(url);
                 return;
             }
-            catch (PlaywrightException e) when (attempt < 3 && e.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal))
+            catch (PlaywrightException e) when (attempt < 3 && DroppedByANetworkChange(e))
             {
                 TestContext.Progress.WriteLine($"navigation to {url} dropped by a network change; again");
             }
         }
     }
+
+    private static bool DroppedByANetworkChange(PlaywrightException e) =>
+        e.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal)
+        || e.Message.Contains("interrupted by another navigation to \"chrome-error://chromewebdata/\"", StringComparison.Ordinal);
 
     /// <summary>Deletes the apps and waits until the platform has removed them (and their Docker networks).</summary>
     public static async Task DeleteAppsAsync(PlatformApi api, IEnumerable<Guid> apps)
