@@ -12,6 +12,7 @@ using PersonalCloud.ControlPlane.Logs;
 using PersonalCloud.ControlPlane.Processes;
 using PersonalCloud.ControlPlane.Releases;
 using PersonalCloud.ControlPlane.Runs;
+using PersonalCloud.ControlPlane.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");
@@ -63,6 +64,7 @@ app.MapGroup("/api")
     .MapEvents()
     .MapCronJobs()
     .MapRuns()
+    .MapTemplates()
     .MapInternals();
 
 app.Run();

@@ -1,5 +1,7 @@
 namespace PersonalCloud.Contracts.Api;
 
+/// <summary>An app to create; only the name is required.</summary>
+/// <param name="Template">Create it from this template (GET /api/templates): its settings, processes, volumes, add-ons and env; fields given here win over the template's.</param>
 public sealed record CreateAppRequest(
     string? Name,
     string? Image = null,
@@ -9,7 +11,8 @@ public sealed record CreateAppRequest(
     HealthCheckSettings? HealthCheck = null,
     RolloutSettings? Rollout = null,
     bool? RunAsRoot = null,
-    IReadOnlyList<ProcessRequest>? Processes = null);
+    IReadOnlyList<ProcessRequest>? Processes = null,
+    string? Template = null);
 
 public sealed record AppLimits(int? MemoryMb = null, double? Cpus = null, int? Pids = null);
 

@@ -26,11 +26,18 @@ public static class AppsEndpoints
     }
 
     /// <summary>Create an app (and deploy it when an image is given)</summary>
-    /// <remarks>201 with the app. The name becomes the generated hostname &lt;name&gt;.&lt;base domain&gt;. With an image the first release is made at once and named as deployingRelease. Limits are checked against what the host has.</remarks>
+    /// <remarks>201 with the app. With a template (GET /api/templates) the app gets its settings, processes, volumes, add-ons and env (generated secrets made for this app) before its first release; fields given in the request win. The name becomes the generated hostname &lt;name&gt;.&lt;base domain&gt;. With an image the first release is made at once and named as deployingRelease. Limits are checked against what the host has.</remarks>
     internal static async Task<Results<Created<AppResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateAppRequest request, AppsStore store, ReleasesStore releases, AppReleaseSummaries summaries, AppResponses responses,
-        AppSettingsRules settings, Processes.ProcessRequests processRequests, TimeProvider time, CancellationToken ct)
+        AppSettingsRules settings, Processes.ProcessRequests processRequests, Templates.TemplateCatalog templates,
+        Templates.TemplateApplier templateApplier, TimeProvider time, CancellationToken ct)
     {
+        var (template, templateError) = FindTemplate(request.Template, templates);
+        if (templateError is not null)
+            return ProblemTypes.Validation(new ValidationErrors().Check("template", templateError).ToDictionary());
+        if (template is not null)
+            request = Contracts.Templates.TemplateMerge.Into(request, template);
+
         var errors = new ValidationErrors()
             .Check("name", ValidationRules.AppName(request.Name) ?? responses.DashboardClash(request.Name!))
             .Check("image", request.Image is null ? null : ValidationRules.Image(request.Image));
@@ -72,6 +79,9 @@ public static class AppsEndpoints
                 return ProblemTypes.HostnameTaken(app.GeneratedHostname, "Choose another app name, or remove that domain from the other app first.");
         }
 
+        // A template's env and volumes go in before the first release, so it carries them.
+        if (template is not null)
+            await templateApplier.ApplyAsync(app.Id, template, ct);
         if (request.Image is not null)
             await releases.CreateAsync(app.Id, ReleaseSource.FromImage(request.Image), ct);
 
@@ -79,6 +89,18 @@ public static class AppsEndpoints
         var row = (await store.GetAsync(app.Id, ct))!;
         var summary = (await summaries.ReadAsync([row], ct))[row.Id];
         return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, summary) with { JobAlerts = [] });
+    }
+
+    private static (Contracts.Templates.AppTemplate? Template, string? Error) FindTemplate(string? name, Templates.TemplateCatalog templates)
+    {
+        if (name is null)
+            return (null, null);
+        return templates.Find(name) switch
+        {
+            null => (null, $"There is no template named '{name}': GET /api/templates lists them."),
+            { Usable: false } entry => (null, $"The template '{name}' ({entry.Source}) has errors, fix them first: {string.Join("; ", entry.Errors)}"),
+            var entry => (entry.Template, null),
+        };
     }
 
     /// <summary>The processes an app is created with: each checked, names distinct, at most one web; none given: one web process.</summary>

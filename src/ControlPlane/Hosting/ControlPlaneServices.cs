@@ -79,6 +79,8 @@ public static class ControlPlaneServices
         services.AddSingleton<Jobs.JobAlerts>();
         services.AddSingleton<Runs.RunsStore>();
         services.AddSingleton<Runs.RunOutputStreamer>();
+        services.AddSingleton<Templates.TemplateCatalog>();
+        services.AddSingleton<Templates.TemplateApplier>();
 
         services.AddSingleton(sp =>
         {

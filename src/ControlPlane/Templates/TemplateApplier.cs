@@ -1,0 +1,36 @@
+using Dapper;
+using Npgsql;
+using PersonalCloud.Contracts.Templates;
+using PersonalCloud.ControlPlane.Env;
+
+namespace PersonalCloud.ControlPlane.Templates;
+
+/// <summary>
+/// What a template adds to an app just created from it, before its first release: env (generated secrets made here, sealed
+/// like any value) and volumes. Nothing is deployed yet, so the first release carries all of it.
+/// </summary>
+public sealed class TemplateApplier(NpgsqlDataSource db, EnvStore env, TimeProvider time)
+{
+    public async Task ApplyAsync(Guid appId, AppTemplate template, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var vars = TemplateMerge.Env(template, TemplateMerge.NewSecret);
+        if (vars.Count > 0)
+        {
+            var result = await env.SetAsync(appId, vars, ct);
+            if (result.Status != EnvSetStatus.Applied)
+                throw new InvalidOperationException($"The template's env could not be set: {result.Status} {result.Message}");
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        foreach (var volume in template.Volumes ?? [])
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO app_volumes (id, app_id, name, mount_path, processes, created_at)
+                VALUES (@id, @appId, @name, @mountPath, @processes, @now)
+                """,
+                new { id = Guid.CreateVersion7(), appId, name = volume.Name, mountPath = volume.MountPath, processes = volume.Processes?.ToArray(), now = time.GetUtcNow() });
+        }
+    }
+}
