@@ -3,7 +3,7 @@ import { h, patch } from '../dom.js';
 import { api, appPath } from '../api.js';
 import { navigate } from '../router.js';
 import { badge, appBadge, timeAgo, shortId } from '../format.js';
-import { field } from '../components/forms.js';
+import { field, selectField } from '../components/forms.js';
 import { formDialog } from '../components/dialogs.js';
 import { poll } from '../components/poll.js';
 
@@ -119,8 +119,33 @@ function fillRow(row, app, healthStatus) {
   patch(cell(row, 'restarts'), String(app.restartCount), () => h('span', { class: app.restartCount > 0 ? 'num warn' : 'num' }, String(app.restartCount)));
 }
 
+/** The templates an app can be made from (usable ones only); none when they cannot be read: the dialog still works without. */
+async function usableTemplates() {
+  try {
+    return (await api.get('/api/templates')).filter((t) => t.usable);
+  } catch {
+    return [];
+  }
+}
+
+/** Picking a template shows what it brings; fields filled in below win over it. */
+function templateField(templates) {
+  const select = selectField({ name: 'template', label: 'Template (optional)',
+    options: [['', 'None: set it up yourself'], ...templates.map((t) => [t.name, t.name])],
+    hint: 'Settings, processes, volumes, add-ons and env to start from. What you fill in below wins.' });
+  const about = h('p', { class: 'hint template-about', 'aria-live': 'polite' });
+  select.querySelector('select').addEventListener('change', (event) => {
+    const chosen = templates.find((t) => t.name === event.target.value);
+    about.textContent = chosen
+      ? [chosen.description, chosen.generatedEnv.length ? `Generates ${chosen.generatedEnv.join(', ')} for this app.` : ''].filter(Boolean).join(' ')
+      : '';
+  });
+  return [select, about];
+}
+
 /** The create-app dialog; resolves with the created app or null. */
-export function openCreateDialog() {
+export async function openCreateDialog() {
+  const templates = await usableTemplates();
   return formDialog({
     title: 'Create an app',
     description: 'An app gets its own isolated network and the address <name>.<base domain>. You can deploy it now or later.',
@@ -128,6 +153,7 @@ export function openCreateDialog() {
     fields: [
       field({ name: 'name', label: 'Name', required: true, autocomplete: 'off', spellcheck: false, placeholder: 'my-app',
         hint: 'Lower-case letters, digits and "-"; it becomes part of the address.' }),
+      ...(templates.length ? templateField(templates) : []),
       field({ name: 'image', label: 'Image (optional)', autocomplete: 'off', spellcheck: false, placeholder: 'pcloud/hello:1',
         hint: 'A Docker image the engine has or can pull. Leave empty to deploy later, or from source.' }),
       field({ name: 'port', label: 'Port (optional)', type: 'number', min: 1, max: 65535, inputmode: 'numeric', placeholder: '8080',
@@ -139,6 +165,7 @@ export function openCreateDialog() {
     onSubmit: async (form) => {
       const v = (name) => form.elements[name].value.trim();
       const request = { name: v('name') };
+      if (form.elements.template?.value) request.template = form.elements.template.value;
       if (v('image')) request.image = v('image');
       if (v('port')) request.port = Number(v('port'));
       if (v('healthCheck.path')) request.healthCheck = { path: v('healthCheck.path') };
