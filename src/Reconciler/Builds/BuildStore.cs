@@ -15,15 +15,19 @@ public sealed class BuildStore(NpgsqlDataSource db)
             "SELECT archive FROM release_sources WHERE release_id = @releaseId", new { releaseId }, cancellationToken: ct));
     }
 
-    /// <summary>A build (or another attempt at it) begins: its log starts empty and counts as running.</summary>
-    public async Task StartAsync(Guid releaseId, CancellationToken ct)
+    /// <summary>
+    /// A build (or another attempt at it) begins: its log starts empty and counts as running. False, and the log kept,
+    /// when the release has failed already (a pass that read it just before its build failed asked for it again).
+    /// </summary>
+    public async Task<bool> StartAsync(Guid releaseId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
+        return await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO release_build_logs (release_id, log, log_chars, succeeded, finished_at) VALUES (@releaseId, '', 0, NULL, NULL)
+            INSERT INTO release_build_logs (release_id, log, log_chars, succeeded, finished_at)
+            SELECT @releaseId, '', 0, NULL, NULL WHERE EXISTS (SELECT 1 FROM releases WHERE id = @releaseId AND status <> @failed)
             ON CONFLICT (release_id) DO UPDATE SET log = '', log_chars = 0, succeeded = NULL, finished_at = NULL
-            """, new { releaseId }, cancellationToken: ct));
+            """, new { releaseId, failed = ReleaseStatus.Failed }, cancellationToken: ct)) > 0;
     }
 
     /// <summary>

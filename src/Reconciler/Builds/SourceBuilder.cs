@@ -28,14 +28,20 @@ public sealed partial class SourceBuilder(
 
     /// <summary>
     /// Throws <see cref="ImageUnavailableException"/> ("build failed: ...") when the source cannot be built. While it runs
-    /// the release is at stage building and its log is readable; the outcome goes to the app's journal.
+    /// the release is at stage building and its log is readable; the outcome goes to the app's journal. Null, building
+    /// nothing, when the release has failed already: its build log and failure stay as they are.
     /// </summary>
-    public async Task<ResolvedImage> BuildAsync(Guid appId, DesiredRelease release, CancellationToken ct)
+    public async Task<ResolvedImage?> BuildAsync(Guid appId, DesiredRelease release, CancellationToken ct)
     {
         var log = new BuildLog();
+        if (!await store.StartAsync(release.Id, ct))
+        {
+            LogAlreadyFailed(logger, appId, release.Id);
+            return null;
+        }
+
         var started = time.GetTimestamp();
         LogBuildStarted(logger, appId, release.Id, release.SourceKind);
-        await store.StartAsync(release.Id, ct);
         await stages.ReachedAsync(release.Id, ReleaseStages.Building, ct);
 
         ResolvedImage? image = null;
@@ -154,6 +160,9 @@ public sealed partial class SourceBuilder(
             ?? log.LastLine() ?? "no reason given";
         return line.Length <= MaxReasonChars ? line : line[..MaxReasonChars] + "...";
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId}: release {ReleaseId} failed already; its build is not run again")]
+    private static partial void LogAlreadyFailed(ILogger logger, Guid appId, Guid releaseId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId}: building release {ReleaseId} from its {SourceKind} source")]
     private static partial void LogBuildStarted(ILogger logger, Guid appId, Guid releaseId, string sourceKind);

@@ -13,6 +13,8 @@ namespace PersonalCloud.Integration.Tests.Containers;
 
 /// <summary>The Docker implementation of the runtime seam against the real engine; every test makes its own app.</summary>
 [Category("Integration")]
+// Alone: one test asserts how long a stop takes, which other tests' load would stretch.
+[NonParallelizable]
 public sealed class DockerContainerRuntimeTests
 {
     private const string AppNamePrefix = "it-rt-";

@@ -15,6 +15,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Drills;
 /// </summary>
 [Category("Integration")]
 [Category("Drill")]
+// Alone: it floods the shared proxy and API, and counts the anonymous audit rows of its window.
+[NonParallelizable]
 public sealed class AnonymousFloodDrills : PlatformTest
 {
     private const int Connections = 100;

@@ -8,6 +8,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Drills;
 /// <summary>What an app may do to the host: fill its disk, run as root, fork or allocate without bound.</summary>
 [Category("Integration")]
 [Category("Drill")]
+// Alone: a gigabyte write, a fork bomb and an allocation storm on the host every test shares.
+[NonParallelizable]
 public sealed class AppSandboxDrills : PlatformTest
 {
     private const long OneGiB = 1L << 30;

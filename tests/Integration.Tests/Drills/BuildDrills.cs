@@ -12,6 +12,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Drills;
 
 /// <summary>Issue 9, items 7 and 12: builds run bounded and isolated, on their own queue.</summary>
 [Category("Integration")]
+// Alone: its slow builds hold the shared build queue longer than other tests wait for theirs.
+[NonParallelizable]
 public sealed class BuildDrills : PlatformTest
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromSeconds(180);

@@ -12,6 +12,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Drills;
 /// </summary>
 [Category("Integration")]
 [Category("Drill")]
+// Alone: it restarts the Docker engine every test uses.
+[NonParallelizable]
 public sealed class EngineRestartDrills : PlatformTest
 {
     private const string DockerPidFile = "/var/run/docker.pid";

@@ -15,6 +15,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Drills;
 /// </summary>
 [Category("Integration")]
 [Category("Drill")]
+// Alone: it kills the shared reconciler and stops the shared Postgres for 30 s.
+[NonParallelizable]
 public sealed class FaultDrills : PlatformTest
 {
     private static readonly TimeSpan PostgresOutage = TimeSpan.FromSeconds(30);

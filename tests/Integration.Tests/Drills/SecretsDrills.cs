@@ -9,6 +9,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Drills;
 
 /// <summary>Issue 9, item 5: a missing or wrong master key stops start-up instead of a new key being made that opens nothing.</summary>
 [Category("Integration")]
+// Alone: it starts a second ControlPlane against the shared database.
+[NonParallelizable]
 public sealed class SecretsDrills : PlatformTest
 {
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(90);

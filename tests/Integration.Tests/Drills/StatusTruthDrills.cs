@@ -10,6 +10,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Drills;
 /// <summary>The status tells the truth: why an app died, that it died, and that the reconciler keeps failing on it.</summary>
 [Category("Integration")]
 [Category("Drill")]
+// Alone: it keeps every reconcile worker of the shared reconciler busy.
+[NonParallelizable]
 public sealed class StatusTruthDrills : PlatformTest
 {
     [Test]

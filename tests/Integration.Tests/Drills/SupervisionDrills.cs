@@ -14,6 +14,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Drills;
 /// </summary>
 [Category("Integration")]
 [Category("Drill")]
+// Alone: it kills the shared reconciler.
+[NonParallelizable]
 public sealed class SupervisionDrills : PlatformTest
 {
     [Test]

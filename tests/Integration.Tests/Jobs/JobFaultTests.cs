@@ -11,6 +11,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Jobs;
 /// </summary>
 [Category("Integration")]
 [Category("Drill")]
+// Alone: it kills and stops the shared reconciler.
+[NonParallelizable]
 public sealed class JobFaultTests : PlatformTest
 {
     private JobsApi _jobs = null!;

@@ -7,6 +7,8 @@ namespace PersonalCloud.Integration.Tests.Platform;
 
 /// <summary>Bad input gets an RFC 9457 problem and changes nothing.</summary>
 [Category("Integration")]
+// Alone: one test compares the list of every app before and after, which other tests change.
+[NonParallelizable]
 public sealed class ApiContractTests : PlatformTest
 {
     [Test]

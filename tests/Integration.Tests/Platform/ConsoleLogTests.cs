@@ -8,6 +8,8 @@ namespace PersonalCloud.Integration.Tests.Platform;
 /// only for changes and errors (the dashboard's polling reads print nothing), and a UTC timestamp on every line.
 /// </summary>
 [Category("Integration")]
+// Alone: it counts the lines the shared ControlPlane prints, which other tests' requests would add to.
+[NonParallelizable]
 public sealed partial class ConsoleLogTests : PlatformTest
 {
     private static readonly TimeSpan LogTimeout = TimeSpan.FromSeconds(30);

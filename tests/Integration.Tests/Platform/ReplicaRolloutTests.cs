@@ -9,6 +9,8 @@ namespace PersonalCloud.Integration.Tests.Platform;
 /// traffic over every healthy replica (the route DNS responder answers all of them).
 /// </summary>
 [Category("Integration")]
+// Alone: it counts failed requests through the shared Caddy under load; other tests' deploys would be measured too.
+[NonParallelizable]
 public sealed class ReplicaRolloutTests : PlatformTest
 {
     private const int Clients = 8;

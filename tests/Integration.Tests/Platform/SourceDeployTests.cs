@@ -104,6 +104,23 @@ public sealed class SourceDeployTests : PlatformTest
     }
 
     [Test]
+    public async Task BuildOfAFailedRelease_AskedForAgain_IsNotStarted_AndItsLogIsKept()
+    {
+        // A pass that read the release just before its build failed asks the queue for it once more: that build must not
+        // start over and empty the failed build's log (full-suite run: the app's last lines were read empty).
+        var app = await CreateAppAsync("failedonce");
+        var broken = SourceContexts.ServingDockerfile("never").Replace("EXPOSE 8080", "RUN [\"/bin/false\"]", StringComparison.Ordinal);
+        var deploy = await DeployArchiveAsync(app.Id, SourceContexts.TarGz(SourceContexts.WithBusybox(broken)));
+        await WaitForReleaseAsync(app.Id, deploy.Release!.Id, ReleaseStatus.Failed);
+
+        await using var db = Npgsql.NpgsqlDataSource.Create(Contracts.Hosting.DatabaseConnectionString.Normalize(Platform.DatabaseUrl));
+        (await new Reconciler.Builds.BuildStore(db).StartAsync(deploy.Release.Id, CancellationToken.None)).Should().BeFalse("the release has failed");
+
+        (await BuildLogAsync(app.Id, deploy.Release.Id)).Should().Contain("build failed").And.Contain("/bin/false");
+        (await Api.GetAppAsync(app.Id))!.LastFailedRelease!.LastLines.Should().Contain(l => l.StartsWith("build failed", StringComparison.Ordinal));
+    }
+
+    [Test]
     public async Task Deploy_OfABrokenBuild_FailsTheRelease_KeepsTheOldServing_AndKeepsTheLog()
     {
         var app = await CreateAppAsync("brokenbuild");

@@ -8,6 +8,8 @@ namespace PersonalCloud.Integration.Tests.Routing;
 
 /// <summary>Traffic through a real Caddy whose only routing is the reconciler's DNS responder: no route change reloads Caddy.</summary>
 [Category("Integration")]
+// Alone: it asserts a traffic switch within a deadline of seconds, which other tests' load would stretch.
+[NonParallelizable]
 public sealed class DnsRoutingTests
 {
     private const int Clients = 8;

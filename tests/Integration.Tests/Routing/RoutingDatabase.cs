@@ -14,11 +14,13 @@ namespace PersonalCloud.Integration.Tests.Routing;
 [SetUpFixture]
 public sealed class RoutingDatabase
 {
-    private const int Port = 18292; // below the ephemeral range, like the platform tests' ports
+    // PCLOUD_TEST_SLOT shifts the port and the data directory as it does the platform's, so checkouts run side by side.
+    private static readonly int Slot = int.TryParse(Environment.GetEnvironmentVariable("PCLOUD_TEST_SLOT"), out var slot) && slot is >= 0 and <= 9 ? slot : 0;
+    private static readonly int Port = 18292 + (Slot * 10); // below the ephemeral range, like the platform tests' ports
     private static NpgsqlDataSource? _dataSource;
     private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal)
     {
-        ["PCLOUD_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "pcloud-routing-tests"),
+        ["PCLOUD_DATA_DIR"] = Path.Combine(Path.GetTempPath(), Slot == 0 ? "pcloud-routing-tests" : $"pcloud-routing-tests-{Slot}"),
         ["PCLOUD_PG_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
         ["PCLOUD_DATABASE_URL"] = "",
     };
