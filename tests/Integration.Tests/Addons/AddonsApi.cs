@@ -8,7 +8,7 @@ using PersonalCloud.Contracts.Labels;
 using PersonalCloud.Integration.Tests.Platform;
 using PersonalCloud.Integration.Tests.Support;
 
-namespace PersonalCloud.Integration.Tests.Addons;
+namespace PersonalCloud.Integration.Tests.Platform.Addons;
 
 /// <summary>Drives the add-on API and looks at what the engine runs for it, as a user (and an auditor) would.</summary>
 public sealed class AddonsApi(PlatformFixture platform, PlatformApi api)

@@ -9,7 +9,7 @@ using PersonalCloud.Integration.Tests.Platform;
 using PersonalCloud.Integration.Tests.Support;
 using PersonalCloud.Reconciler.Containers;
 
-namespace PersonalCloud.Integration.Tests.Addons;
+namespace PersonalCloud.Integration.Tests.Platform.Addons;
 
 /// <summary>
 /// A managed Postgres per app, against the real stack: one deployed app with the add-on is shared by the class (its
