@@ -20,6 +20,7 @@ public sealed partial class AddonController(
     IOptions<AddonOptions> options,
     ILogger<AddonController> logger) : BackgroundService
 {
+    private const string WaitingMessage = "The server started; waiting until it accepts connections (a new one initialises its data first).";
     private static readonly TimeSpan FailedRetry = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
@@ -116,7 +117,7 @@ public sealed partial class AddonController(
             await addons.EnsureVolumeAsync(addon, ct);
             var id = await addons.CreateAndStartAsync(addon, imageId, specHash, ct);
             LogStarted(logger, addon.AddonId, addon.AppId, id);
-            await WriteAsync(addon, AddonStates.Starting, "the server started; waiting until it accepts connections", id, ct);
+            await WriteAsync(addon, AddonStates.Starting, WaitingMessage, id, ct);
             await journal.RecordAsync(new AppEvent(addon.AppId, null, null, "addon-start", $"{addon.Kind}: {start.Reason}", EventJournal.Succeeded, null, time.GetElapsedTime(started)), ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
@@ -148,7 +149,7 @@ public sealed partial class AddonController(
 
         var message = wasReady
             ? $"The server stopped accepting connections (pg_isready {(exit is { } code ? $"exit {code}" : "timed out")})."
-            : "The server started; waiting until it accepts connections.";
+            : WaitingMessage;
         await WriteAsync(addon, AddonStates.Starting, message, probe.Container.ContainerId, ct);
     }
 
