@@ -35,6 +35,11 @@ measure_api() {
     addon_ready "$app" || bench_die "the add-on of $app was not ready within 120 s"
     record api "$(bench_ms_since "$t0")"
     bench_api DELETE "/api/apps/$app" >/dev/null
+    # Rounds never overlap: the next starts once this server is gone (as the raw rounds' docker rm -f).
+    for ((n = 0; n < 600; n++)); do
+      [[ -z $(docker ps -aq --filter "label=$BENCH_LABEL" --filter "label=io.personalcloud.app-id=$app") ]] && break
+      sleep "$POLL"
+    done
   done
 }
 

@@ -22,6 +22,7 @@ public sealed partial class AddonController(
 {
     private const string WaitingMessage = "The server started; waiting until it accepts connections (a new one initialises its data first).";
     private static readonly TimeSpan FailedRetry = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StartingPoll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
     private readonly Dictionary<Guid, (string State, string? Message, string? ContainerId)> _written = [];
@@ -41,7 +42,9 @@ public sealed partial class AddonController(
             var wait = TimeSpan.FromSeconds(options.Value.PollSeconds);
             try
             {
-                await PassAsync(stoppingToken);
+                // A server on its way up is asked again soon: "ready" should follow its first accepted connection closely.
+                if (await PassAsync(stoppingToken) && wait > StartingPoll)
+                    wait = StartingPoll;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -56,7 +59,8 @@ public sealed partial class AddonController(
         }
     }
 
-    public async Task PassAsync(CancellationToken ct)
+    /// <summary>One pass; true when a server is starting (not yet accepting connections).</summary>
+    public async Task<bool> PassAsync(CancellationToken ct)
     {
         var reading = store.ReadDesiredAsync(ct);
         var listing = addons.ListAsync(ct);
@@ -80,6 +84,7 @@ public sealed partial class AddonController(
 
         var limits = options.Value.Limits;
         var imageId = image?.Id ?? "";
+        var starting = false;
         foreach (var action in AddonPlanner.Plan(desired, observed, d => PostgresServerSpec.SpecHash(d, imageId, limits)))
         {
             switch (action)
@@ -92,22 +97,25 @@ public sealed partial class AddonController(
                     await WriteAsync(start.Addon, AddonStates.Failed, imageProblem, null, ct);
                     break;
                 case StartAddon start:
-                    await StartAsync(start, imageId, PostgresServerSpec.SpecHash(start.Addon, imageId, limits), ct);
+                    starting |= await StartAsync(start, imageId, PostgresServerSpec.SpecHash(start.Addon, imageId, limits), ct);
                     break;
                 case ProbeAddon probe:
-                    await ProbeAsync(probe, ct);
+                    starting |= !await ProbeAsync(probe, ct);
                     break;
             }
         }
+
+        return starting;
     }
 
-    private async Task StartAsync(StartAddon start, string imageId, string specHash, CancellationToken ct)
+    /// <summary>True when the server was started.</summary>
+    private async Task<bool> StartAsync(StartAddon start, string imageId, string specHash, CancellationToken ct)
     {
         var addon = start.Addon;
         var now = time.GetUtcNow();
         var attempt = _starts.GetValueOrDefault(addon.AddonId);
         if (now < attempt.NotBefore)
-            return;
+            return false;
         _starts[addon.AddonId] = (attempt.Attempts + 1, now + RetryBackoff.Delay(attempt.Attempts + 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), 0.2));
         var started = time.GetTimestamp();
         try
@@ -119,6 +127,7 @@ public sealed partial class AddonController(
             LogStarted(logger, addon.AddonId, addon.AppId, id);
             await WriteAsync(addon, AddonStates.Starting, WaitingMessage, id, ct);
             await journal.RecordAsync(new AppEvent(addon.AppId, null, null, "addon-start", $"{addon.Kind}: {start.Reason}", EventJournal.Succeeded, null, time.GetElapsedTime(started)), ct);
+            return true;
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
         {
@@ -126,16 +135,18 @@ public sealed partial class AddonController(
             LogStartFailed(logger, e, addon.AddonId, addon.AppId);
             await WriteAsync(addon, AddonStates.Failed, message, null, ct);
             await journal.RecordAsync(new AppEvent(addon.AppId, null, null, "addon-start", addon.Kind, EventJournal.Failed, message, time.GetElapsedTime(started)), ct);
+            return false;
         }
     }
 
-    private async Task ProbeAsync(ProbeAddon probe, CancellationToken ct)
+    /// <summary>True when the server is (still) ready.</summary>
+    private async Task<bool> ProbeAsync(ProbeAddon probe, CancellationToken ct)
     {
         var addon = probe.Addon;
         var now = time.GetUtcNow();
         var wasReady = _written.TryGetValue(addon.AddonId, out var last) && last.State == AddonStates.Ready && last.ContainerId == probe.Container.ContainerId;
         if (wasReady && _lastProbe.TryGetValue(addon.AddonId, out var probed) && now - probed < TimeSpan.FromSeconds(options.Value.ReadyProbeSeconds))
-            return;
+            return true;
         _lastProbe[addon.AddonId] = now;
         var exit = await runtime.ExecAsync(probe.Container.ContainerId, PostgresServerSpec.ReadinessCommand(addon), ProbeTimeout, ct);
         if (exit == 0)
@@ -144,13 +155,14 @@ public sealed partial class AddonController(
             if (!wasReady)
                 await journal.RecordAsync(new AppEvent(addon.AppId, null, null, "addon-ready", $"{addon.Kind} accepts connections", EventJournal.Succeeded, null, TimeSpan.Zero), ct);
             await WriteAsync(addon, AddonStates.Ready, null, probe.Container.ContainerId, ct);
-            return;
+            return true;
         }
 
         var message = wasReady
             ? $"The server stopped accepting connections (pg_isready {(exit is { } code ? $"exit {code}" : "timed out")})."
             : WaitingMessage;
         await WriteAsync(addon, AddonStates.Starting, message, probe.Container.ContainerId, ct);
+        return false;
     }
 
     private async Task WriteAsync(DesiredAddon addon, string state, string? message, string? containerId, CancellationToken ct)
