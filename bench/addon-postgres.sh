@@ -2,7 +2,8 @@
 # Postgres add-on: POST /api/apps/{id}/addons -> the API reports it ready (the reconciler's pg_isready passed), next to a
 # raw `docker volume create` + `docker run -d` of the same image with the same hardening and limits on a user-defined
 # network -> pg_isready in it succeeds, in the same run. Both start from an empty volume (initdb included). Each round
-# uses a new app; the app is not deployed, so the add-on's path includes creating the app's network.
+# uses a new app; the app is not deployed, so the add-on's path includes creating the app's network. Rounds alternate
+# between the two, so both see the same load.
 #   bench/addon-postgres.sh [ROUNDS]      (default 5)
 set -euo pipefail
 export BENCH_DIR=${BENCH_DIR:-/tmp/pcloud-bench-pg}
@@ -21,49 +22,53 @@ series() { awk -v s="$1" '$1 == s { print $2 }' <<<"$SAMPLES"; }
 
 addon_ready() { bench_api GET "/api/apps/$1/addons" | jq -e '.[0].state == "ready"' >/dev/null; }
 
-measure_api() {
-  local i app t0 n
-  bench_log "add-on through the API ($ROUNDS rounds)"
-  for ((i = 1; i <= ROUNDS; i++)); do
-    app=$(bench_create_app "pgbench-$i-$RANDOM")
-    t0=$(bench_now_us)
-    bench_api POST "/api/apps/$app/addons" '{"kind":"postgres"}' >/dev/null
-    for ((n = 0; n < 1200; n++)); do
-      addon_ready "$app" && break
-      sleep "$POLL"
-    done
-    addon_ready "$app" || bench_die "the add-on of $app was not ready within 120 s"
-    record api "$(bench_ms_since "$t0")"
-    bench_api DELETE "/api/apps/$app" >/dev/null
-    # Rounds never overlap: the next starts once this server is gone (as the raw rounds' docker rm -f).
-    for ((n = 0; n < 600; n++)); do
-      [[ -z $(docker ps -aq --filter "label=$BENCH_LABEL" --filter "label=io.personalcloud.app-id=$app") ]] && break
-      sleep "$POLL"
-    done
+api_round() {
+  local i=$1 app t0 n
+  app=$(bench_create_app "pgbench-$i-$RANDOM")
+  t0=$(bench_now_us)
+  bench_api POST "/api/apps/$app/addons" '{"kind":"postgres"}' >/dev/null
+  for ((n = 0; n < 1200; n++)); do
+    addon_ready "$app" && break
+    sleep "$POLL"
+  done
+  addon_ready "$app" || bench_die "the add-on of $app was not ready within 120 s"
+  record api "$(bench_ms_since "$t0")"
+  bench_api DELETE "/api/apps/$app" >/dev/null
+  # Rounds never overlap: the next starts once this server is gone (as the raw rounds' docker rm -f).
+  for ((n = 0; n < 600; n++)); do
+    [[ -z $(docker ps -aq --filter "label=$BENCH_LABEL" --filter "label=io.personalcloud.app-id=$app") ]] && break
+    sleep "$POLL"
   done
 }
 
-measure_raw() {
-  local i t0 n name network=pcb-pg-raw
-  docker network create --label "$BENCH_LABEL" "$network" >/dev/null
-  bench_log "raw: docker volume create + docker run -d of $IMAGE ($ROUNDS rounds)"
+raw_round() {
+  local i=$1 t0 n name network=pcb-pg-raw
+  name=pcb-pg-raw-$i
+  t0=$(bench_now_us)
+  docker volume create --label "$BENCH_LABEL" "$name" >/dev/null
+  docker run -d --name "$name" --label "$BENCH_LABEL" --network "$network" --network-alias postgres --user postgres \
+    --mount "type=volume,src=$name,dst=/var/lib/postgresql/data" --cap-drop ALL --security-opt no-new-privileges:true \
+    --read-only --tmpfs /var/run/postgresql:rw,noexec,nosuid,nodev,size=1m --tmpfs /tmp:rw,noexec,nosuid,nodev,size=64m \
+    -m 256m --memory-swap 256m --cpus 1 --pids-limit 256 \
+    -e POSTGRES_USER=app -e POSTGRES_DB=app -e POSTGRES_PASSWORD=bench "$IMAGE" postgres >/dev/null
+  for ((n = 0; n < 1200; n++)); do
+    docker exec "$name" pg_isready -q -h 127.0.0.1 -p 5432 -U app -d app 2>/dev/null && break
+    sleep "$POLL"
+  done
+  docker exec "$name" pg_isready -q -h 127.0.0.1 -p 5432 -U app -d app || bench_die "raw server $name not ready within 120 s"
+  record raw "$(bench_ms_since "$t0")"
+  docker rm -f "$name" >/dev/null
+  docker volume rm "$name" >/dev/null
+}
+
+# Rounds alternate (API, raw, API, ...) so both see the same load on a shared machine.
+measure() {
+  local i
+  docker network create --label "$BENCH_LABEL" pcb-pg-raw >/dev/null
+  bench_log "$ROUNDS rounds, alternating: the add-on through the API, then a raw docker run of $IMAGE"
   for ((i = 1; i <= ROUNDS; i++)); do
-    name=pcb-pg-raw-$i
-    t0=$(bench_now_us)
-    docker volume create --label "$BENCH_LABEL" "$name" >/dev/null
-    docker run -d --name "$name" --label "$BENCH_LABEL" --network "$network" --network-alias postgres --user postgres \
-      --mount "type=volume,src=$name,dst=/var/lib/postgresql/data" --cap-drop ALL --security-opt no-new-privileges:true \
-      --read-only --tmpfs /var/run/postgresql:rw,noexec,nosuid,nodev,size=1m --tmpfs /tmp:rw,noexec,nosuid,nodev,size=64m \
-      -m 256m --memory-swap 256m --cpus 1 --pids-limit 256 \
-      -e POSTGRES_USER=app -e POSTGRES_DB=app -e POSTGRES_PASSWORD=bench "$IMAGE" postgres >/dev/null
-    for ((n = 0; n < 1200; n++)); do
-      docker exec "$name" pg_isready -q -h 127.0.0.1 -p 5432 -U app -d app 2>/dev/null && break
-      sleep "$POLL"
-    done
-    docker exec "$name" pg_isready -q -h 127.0.0.1 -p 5432 -U app -d app || bench_die "raw server $name not ready within 120 s"
-    record raw "$(bench_ms_since "$t0")"
-    docker rm -f "$name" >/dev/null
-    docker volume rm "$name" >/dev/null
+    api_round "$i"
+    raw_round "$i"
   done
 }
 
@@ -76,8 +81,7 @@ summary() {
 IMAGE=$("$BENCH_REPO/scripts/build-postgres-image.sh")
 bench_start
 trap bench_teardown EXIT
-measure_api
-measure_raw
+measure
 
 echo
 echo "Postgres add-on: create -> accepting connections ($(bench_machine))"
