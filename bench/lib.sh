@@ -169,7 +169,7 @@ bench_start() {
   bench_log "platform up: API $BENCH_API, apps $BENCH_PROXY (Host: <app>.localhost), logs $BENCH_LOGS"
 }
 
-# Everything labelled instance=bench on the engine: the platform's and the baselines' containers and networks.
+# Everything labelled instance=bench on the engine: the platform's and the baselines' containers, networks and volumes.
 bench_remove_docker_objects() {
   local ids
   ids=$(docker ps -aq --filter "label=$BENCH_LABEL")
@@ -178,6 +178,10 @@ bench_remove_docker_objects() {
   ids=$(docker network ls -q --filter "label=$BENCH_LABEL")
   # shellcheck disable=SC2086
   [[ -z $ids ]] || docker network rm $ids >/dev/null
+  # Add-ons' data volumes: the platform keeps them on purpose; a bench run's go with it.
+  ids=$(docker volume ls -q --filter "label=$BENCH_LABEL")
+  # shellcheck disable=SC2086
+  [[ -z $ids ]] || docker volume rm -f $ids >/dev/null
 }
 
 bench_teardown_leftovers() {

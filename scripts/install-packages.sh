@@ -7,7 +7,8 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# What the platform runs on: the engine, the database, the proxy; git for source deploys; the scripts' tools.
+# What the platform runs on: the engine, the database, the proxy; git for source deploys; the scripts' tools;
+# debootstrap for the Postgres add-on's image (scripts/build-postgres-image.sh).
 PCLOUD_RUN_PACKAGES=(
   docker.io
   postgresql
@@ -17,6 +18,7 @@ PCLOUD_RUN_PACKAGES=(
   curl
   ca-certificates
   procps
+  debootstrap
 )
 
 # The demo image and the tests' images are FROM scratch plus Debian's static busybox.

@@ -1,3 +1,4 @@
+using PersonalCloud.ControlPlane.Addons;
 using PersonalCloud.ControlPlane.Apps;
 using PersonalCloud.ControlPlane.Audit;
 using PersonalCloud.ControlPlane.Auth;
@@ -55,6 +56,7 @@ app.MapGroup("/api")
     .MapApps()
     .MapReleases()
     .MapEnv()
+    .MapAddons()
     .MapProcesses()
     .MapReleaseCommand()
     .MapDomains()

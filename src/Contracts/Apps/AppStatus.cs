@@ -24,6 +24,9 @@ public static class ReleaseReasons
 
     /// <summary>A process was created, changed or deleted: the same image with the new process definitions.</summary>
     public const string Processes = "processes";
+
+    /// <summary>An add-on was added or removed: the same image with DATABASE_URL in or out of its env.</summary>
+    public const string Addon = "addon";
 }
 
 /// <summary>Where a release's image comes from.</summary>

@@ -4,7 +4,7 @@ using System.Net;
 namespace PersonalCloud.ControlPlane.Audit;
 
 /// <summary>
-/// Records every mutating /api call (and every reveal of an env value) in audit_log: who, what, when, which app,
+/// Records every mutating /api call (and every reveal of an env value or add-on connection string) in audit_log: who, what, when, which app,
 /// the result. It runs after authentication and before the rate limit and authorization, so rejected calls (401,
 /// 429) are recorded too, as "anonymous". The owner's rows are written once the handler has decided the status,
 /// just before the response starts (or when the pipeline returns without a body), so a client that got its answer
@@ -15,7 +15,11 @@ public sealed partial class AuditMiddleware(
     RequestDelegate next, AuditStore store, AnonymousAuditWindow anonymous, TimeProvider time, ILogger<AuditMiddleware> logger)
 {
     public const string Anonymous = "anonymous";
-    private const string RevealRoute = "/api/apps/{id:guid}/env/{key}";
+    /// <summary>GETs that reveal a secret: an env value, an add-on's connection string.</summary>
+    private static readonly IReadOnlySet<string> RevealRoutes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "/api/apps/{id:guid}/env/{key}", "/api/apps/{id:guid}/addons/{kind}/connection",
+    };
     private const string DeleteAppRoute = "/api/apps/{id:guid}";
     private static readonly IReadOnlySet<string> Mutating = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -26,7 +30,7 @@ public sealed partial class AuditMiddleware(
     {
         var route = RouteOf(http);
         var method = http.Request.Method.ToUpperInvariant();
-        if (!http.Request.Path.StartsWithSegments("/api") || !(Mutating.Contains(method) || (method == HttpMethods.Get && route == RevealRoute)))
+        if (!http.Request.Path.StartsWithSegments("/api") || !(Mutating.Contains(method) || (method == HttpMethods.Get && RevealRoutes.Contains(route))))
         {
             await next(http);
             return;

@@ -59,6 +59,7 @@ public static class ControlPlaneServices
         services.AddSingleton<ReleasesStore>();
         services.AddSingleton<ReleaseProgressStreamer>();
         services.AddSingleton<EnvStore>();
+        services.AddSingleton<Addons.AddonsStore>();
         services.AddSingleton<Processes.ProcessesStore>();
         services.AddSingleton<Processes.ProcessRequests>();
         services.AddSingleton<DomainsStore>();

@@ -42,6 +42,20 @@ public static class ProblemTypes
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The app has no serving release to run from.",
             detail: "A run starts a fresh container from the release that serves the app: deploy it first, and wait until it is live.", type: Base + "no-serving-release");
 
+    /// <summary>An add-on of a kind or version the platform does not run (the detail lists what it does).</summary>
+    public static ProblemHttpResult AddonUnsupported(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: title, detail: detail, type: Base + "addon-unsupported");
+
+    /// <summary>The app already has an add-on of that kind (one per kind).</summary>
+    public static ProblemHttpResult AddonExists(string kind) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The app already has a {kind} add-on.",
+            detail: $"An app has at most one {kind} add-on: use the one it has (GET the app's addons), or delete it first.", type: Base + "addon-exists");
+
+    /// <summary>A destructive call without <c>?confirm=&lt;app name&gt;</c> (or with another name).</summary>
+    public static ProblemHttpResult ConfirmationRequired(string what, string appName) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"Confirm {what} with the app's name.",
+            detail: $"Add ?confirm={appName} to the request to go ahead. Nothing was changed.", type: Base + "confirmation-required");
+
     public static ProblemHttpResult Unauthorized() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "A valid bearer token or dashboard session is required.", type: Base + "unauthorized");
 

@@ -50,9 +50,7 @@ public static class ReleaseSnapshots
                                   deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, reason, source_release_id, run_as_root,
                                   processes, procfile, release_command, release_command_timeout_seconds)
             SELECT @id, a.id, @Image, @imageDigest, @Kind, @GitUrl, @GitUrlSealed, @GitRef, @GitCommit, a.port, @pending, @now,
-                   COALESCE(@envSnapshotJson::jsonb,
-                            (SELECT jsonb_object_agg(e.key, e.encrypted_value) FROM environment_variables e WHERE e.app_id = a.id),
-                            '{}'::jsonb),
+                   COALESCE(@envSnapshotJson::jsonb, {{Addons.AddonEnvironment.SnapshotSql}}, '{}'::jsonb),
                    a.memory_mb, a.cpus, a.pids_limit, a.security_profile, h.path, h.timeout_seconds, h.healthy_threshold,
                    h.deploy_deadline_seconds, a.drain_seconds, a.stop_timeout_seconds, @reason, @sourceReleaseId, a.run_as_root,
                    {{ProcessesSnapshotSql}}, @procfileJson::jsonb, a.release_command, a.release_command_timeout_seconds

@@ -56,8 +56,9 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         var observed = new List<ObservedContainer>(containers.Count);
         foreach (var container in containers)
         {
-            // An app's own containers only: its runs and cron jobs' runs are the job executor's (Jobs/), never "unserved".
-            if (appId is not null && RunLabels.IsRun(container.Labels))
+            // An app's own containers only: its runs and cron jobs' runs are the job executor's (Jobs/), its add-ons' servers
+            // the add-on controller's (Addons/): never "unserved".
+            if (appId is not null && (RunLabels.IsRun(container.Labels) || Contracts.Addons.AddonNames.IsAddon(container.Labels)))
                 continue;
             if (DockerObservedState.ToObserved(container) is { } known)
             {

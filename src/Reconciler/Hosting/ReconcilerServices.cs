@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PersonalCloud.Contracts.Hosting;
 using PersonalCloud.Contracts.Secrets;
+using PersonalCloud.Reconciler.Addons;
 using PersonalCloud.Reconciler.Apps;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
@@ -101,6 +102,7 @@ public static class ReconcilerServices
         services.AddHostedService<LogCollector>();
         services.AddHostedService<LogSearchIndexer>();
         services.AddJobs(configuration);
+        services.AddAddons(configuration);
         return services;
     }
 

@@ -70,6 +70,15 @@ public sealed class AuditSummaryTests
     }
 
     [Test]
+    public void AddonRoutes_NameTheKind_NeverTheConnectionString()
+    {
+        Summary("POST", "/api/apps/{id:guid}/addons", """{"kind":"postgres","version":"15"}""").Should().Be("add add-on postgres 15");
+        Summary("DELETE", "/api/apps/{id:guid}/addons/{kind}", routeValues: new() { ["kind"] = "postgres" }).Should().Be("delete add-on postgres");
+        Summary("GET", "/api/apps/{id:guid}/addons/{kind}/connection", routeValues: new() { ["kind"] = "postgres" })
+            .Should().Be("reveal add-on connection: postgres");
+    }
+
+    [Test]
     public void Domains_NameTheHostname()
     {
         Summary("POST", "/api/apps/{id:guid}/domains", """{"hostname":"shop.example.com"}""").Should().Be("add domain shop.example.com");

@@ -52,6 +52,9 @@ public sealed class PlatformFixture
 
     public string HelloImage { get; private set; } = "";
 
+    /// <summary>The Postgres add-on's image (scripts/build-postgres-image.sh: built once per machine, then found by its hash).</summary>
+    public string PostgresImage { get; private set; } = "";
+
     public PlatformProcess ReconcilerProcess => _reconciler!;
 
     public string PostgresDataDir => Path.Combine(DataDir, "postgres");
@@ -80,6 +83,7 @@ public sealed class PlatformFixture
 
         await RemoveLeftoversAsync();
         HelloImage = await TestImages.BuildHelloAsync(Docker, CancellationToken.None);
+        PostgresImage = (await ShellScript.RunAsync(RepoPaths.Script("build-postgres-image.sh"), _environment, TimeSpan.FromMinutes(10))).Trim().Split('\n')[^1];
 
         var postgres = await ShellScript.RunAsync(RepoPaths.Script("start-postgres.sh"), _environment, TimeSpan.FromMinutes(2));
         DatabaseUrl = postgres.Split('\n').Single(l => l.StartsWith("PCLOUD_DATABASE_URL=", StringComparison.Ordinal))["PCLOUD_DATABASE_URL=".Length..].Trim();

@@ -16,6 +16,7 @@ const TABS = [
   { key: 'processes', label: 'Processes', load: () => import('./tab-processes.js') },
   { key: 'releases', label: 'Releases', load: () => import('./tab-releases.js') },
   { key: 'env', label: 'Environment', load: () => import('./tab-env.js') },
+  { key: 'addons', label: 'Add-ons', load: () => import('./tab-addons.js') },
   { key: 'domains', label: 'Domains', load: () => import('./tab-domains.js') },
   { key: 'logs', label: 'Logs', load: () => import('./tab-logs.js') },
   { key: 'jobs', label: 'Jobs & runs', load: () => import('./tab-jobs.js') },
