@@ -10,7 +10,6 @@ public static partial class TemplateRules
     public const int DefaultSecretLength = 48;
     public const int MinSecretLength = 16;
     public const int MaxSecretLength = 256;
-    public const string AddonPostgres = "postgres";
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex NamePattern();
@@ -54,7 +53,14 @@ public static partial class TemplateRules
 
         var addons = template.Addons ?? [];
         for (var i = 0; i < addons.Count; i++)
-            Add($"addons[{i}].kind", addons[i].Kind == AddonPostgres ? null : $"The only add-on kind is '{AddonPostgres}'.");
+        {
+            Add($"addons[{i}].kind", addons[i].Kind is { } kind && Addons.AddonNames.Kinds.Contains(kind)
+                ? null : $"An add-on kind is one of: {string.Join(", ", Addons.AddonNames.Kinds)}.");
+            Add($"addons[{i}].version", addons[i].Version is null || Addons.AddonNames.PostgresVersions.Contains(addons[i].Version!)
+                ? null : $"A Postgres add-on's version is one of: {string.Join(", ", Addons.AddonNames.PostgresVersions)}.");
+            if (addons.Take(i).Any(a => a.Kind == addons[i].Kind))
+                Add($"addons[{i}].kind", "An app has at most one add-on of each kind.");
+        }
         return errors;
     }
 

@@ -7,9 +7,9 @@ namespace PersonalCloud.ControlPlane.Templates;
 
 /// <summary>
 /// What a template adds to an app just created from it, before its first release: env (generated secrets made here, sealed
-/// like any value) and volumes. Nothing is deployed yet, so the first release carries all of it.
+/// like any value), volumes and add-ons. Nothing is deployed yet, so the first release carries all of it.
 /// </summary>
-public sealed class TemplateApplier(NpgsqlDataSource db, EnvStore env, TimeProvider time)
+public sealed class TemplateApplier(NpgsqlDataSource db, EnvStore env, Addons.AddonsStore addons, TimeProvider time)
 {
     public async Task ApplyAsync(Guid appId, AppTemplate template, CancellationToken ct)
     {
@@ -31,6 +31,13 @@ public sealed class TemplateApplier(NpgsqlDataSource db, EnvStore env, TimeProvi
                 VALUES (@id, @appId, @name, @mountPath, @processes, @now)
                 """,
                 new { id = Guid.CreateVersion7(), appId, name = volume.Name, mountPath = volume.MountPath, processes = volume.Processes?.ToArray(), now = time.GetUtcNow() });
+        }
+
+        foreach (var addon in template.Addons ?? [])
+        {
+            var added = await addons.CreateAsync(appId, addon.Kind!, addon.Version ?? Contracts.Addons.AddonNames.PostgresVersions[0], ct);
+            if (added.Status is Addons.AddonChange.AppNotFound or Addons.AddonChange.Exists)
+                throw new InvalidOperationException($"The template's {addon.Kind} add-on could not be added: {added.Status}.");
         }
     }
 }

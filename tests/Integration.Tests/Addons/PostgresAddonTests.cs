@@ -136,35 +136,6 @@ public sealed class PostgresAddonTests
     }
 
     [Test]
-    public async Task AReconcilerKilledAndRestarted_AdoptsTheRunningServer_AndTheDataStays()
-    {
-        var url = await _addons.RevealAsync(_app.Id);
-        var table = "k" + Guid.NewGuid().ToString("N")[..8];
-        (await _addons.PsqlAsync(Network, url, $"CREATE TABLE {table} AS SELECT 42 AS n")).ExitCode.Should().Be(0);
-        var before = (await _addons.ServerContainersAsync(_app.Id)).Should().ContainSingle().Subject.ID;
-
-        await _platform.ReconcilerProcess.KillAsync();
-        var restartedAt = DateTime.UtcNow;
-        _platform.StartReconciler();
-        // Its first pass writes the status again (it keeps no memory across a restart).
-        await Eventually.UntilAsync(async () =>
-        {
-            await using var connection = new NpgsqlConnection(_platform.DatabaseUrl);
-            await connection.OpenAsync();
-            await using var read = new NpgsqlCommand("SELECT state = 'ready' AND updated_at > $2 FROM addon_status WHERE app_id = $1", connection);
-            read.Parameters.AddWithValue(_app.Id);
-            read.Parameters.AddWithValue(restartedAt);
-            return await read.ExecuteScalarAsync() is true;
-        }, AddonsApi.ReadyTimeout, "the restarted reconciler reports the add-on ready");
-
-        var after = (await _addons.ServerContainersAsync(_app.Id)).Should().ContainSingle().Subject;
-        after.ID.Should().Be(before, "the server is found by its labels, not replaced");
-        after.State.Should().Be("running");
-        var read = await _addons.PsqlAsync(Network, url, $"SELECT n FROM {table}");
-        read.Output.Trim().Should().Be("42");
-    }
-
-    [Test]
     public async Task BadRequests_AreRefused_AndChangeNothing()
     {
         var server = (await _addons.ServerContainersAsync(_app.Id)).Should().ContainSingle().Subject.ID;
