@@ -12,6 +12,7 @@ using PersonalCloud.ControlPlane.Logs;
 using PersonalCloud.ControlPlane.Processes;
 using PersonalCloud.ControlPlane.Releases;
 using PersonalCloud.ControlPlane.Runs;
+using PersonalCloud.ControlPlane.Volumes;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");
@@ -55,6 +56,7 @@ app.MapGroup("/api")
     .MapReleases()
     .MapEnv()
     .MapProcesses()
+    .MapVolumes()
     .MapReleaseCommand()
     .MapDomains()
     .MapLogs()

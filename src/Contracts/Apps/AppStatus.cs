@@ -24,6 +24,9 @@ public static class ReleaseReasons
 
     /// <summary>A process was created, changed or deleted: the same image with the new process definitions.</summary>
     public const string Processes = "processes";
+
+    /// <summary>A volume was added or deleted: the same image with the new mounts.</summary>
+    public const string Volumes = "volumes";
 }
 
 /// <summary>Where a release's image comes from.</summary>

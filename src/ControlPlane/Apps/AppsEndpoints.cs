@@ -21,7 +21,7 @@ public static class AppsEndpoints
         apps.MapPatch("/{id:guid}", Update).WithName("updateApp")
             .ProducesProblem(StatusCodes.Status404NotFound);
         apps.MapDelete("/{id:guid}", Delete).WithName("deleteApp")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
@@ -156,9 +156,14 @@ public static class AppsEndpoints
     }
 
     /// <summary>Delete an app with its containers, routes and data</summary>
-    /// <remarks>202: the reconciler stops and removes its containers, route, network and built images shortly after.</remarks>
-    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, AppsStore store, CancellationToken ct)
+    /// <remarks>202: the reconciler stops and removes its containers, route, network and built images shortly after. An app with volumes needs ?confirm=&lt;app name&gt; (409 app-delete-unconfirmed without it); its volumes' data is kept until a final verified backup of each exists (GET /api/volumes lists them meanwhile).</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(
+        Guid id, [Microsoft.AspNetCore.Mvc.FromQuery] string? confirm, AppsStore store, Volumes.VolumesStore volumes, CancellationToken ct)
     {
+        if (await volumes.VolumesOfAppAsync(id, ct) is not { } app)
+            return ProblemTypes.NotFound("The app");
+        if (app.Volumes.Count > 0 && !VolumeRules.Confirms(confirm, app.AppName))
+            return ProblemTypes.AppDeleteUnconfirmed(app.AppName, app.Volumes);
         if (!await store.DeleteAsync(id, ct))
             return ProblemTypes.NotFound("The app");
         var status = $"/api/apps/{id}";
