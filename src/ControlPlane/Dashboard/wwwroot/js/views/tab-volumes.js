@@ -26,7 +26,7 @@ export function volumeBody(name, mountPath, processes) {
 
 function usageCell(v) {
   if (v.usageBytes === null || v.usageBytes === undefined) return h('span', { class: 'muted' }, 'not measured yet');
-  return h('span', null, formatBytes(v.usageBytes), v.measuredAt ? h('span', { class: 'muted' }, ` · ${timeAgo(v.measuredAt)}`) : null,
+  return h('span', null, formatBytes(v.usageBytes), v.measuredAt ? h('span', { class: 'muted' }, ' · measured ', timeAgo(v.measuredAt)) : null,
     v.warning ? h('span', { class: 'volume-warning', role: 'status' }, ` ⚠ ${v.warning}`) : null);
 }
 
