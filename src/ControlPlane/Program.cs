@@ -14,6 +14,7 @@ using PersonalCloud.ControlPlane.Processes;
 using PersonalCloud.ControlPlane.Releases;
 using PersonalCloud.ControlPlane.Runs;
 using PersonalCloud.ControlPlane.Templates;
+using PersonalCloud.ControlPlane.Volumes;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PCLOUD_");
@@ -58,6 +59,7 @@ app.MapGroup("/api")
     .MapEnv()
     .MapAddons()
     .MapProcesses()
+    .MapVolumes()
     .MapReleaseCommand()
     .MapDomains()
     .MapLogs()

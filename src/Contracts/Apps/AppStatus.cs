@@ -27,6 +27,9 @@ public static class ReleaseReasons
 
     /// <summary>An add-on was added or removed: the same image with DATABASE_URL in or out of its env.</summary>
     public const string Addon = "addon";
+
+    /// <summary>A volume was added or deleted: the same image with the new mounts.</summary>
+    public const string Volumes = "volumes";
 }
 
 /// <summary>Where a release's image comes from.</summary>

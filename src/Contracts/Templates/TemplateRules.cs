@@ -47,8 +47,12 @@ public static partial class TemplateRules
         var volumes = template.Volumes ?? [];
         for (var i = 0; i < volumes.Count; i++)
         {
-            Add($"volumes[{i}].name", volumes[i].Name is { } n && NamePattern().IsMatch(n) ? null : "A volume's name is 1-63 lowercase letters, digits and dashes.");
-            Add($"volumes[{i}].mountPath", volumes[i].MountPath is ['/', _, ..] ? null : "A volume's mount path is an absolute path other than /.");
+            Add($"volumes[{i}].name", VolumeRules.Name(volumes[i].Name)
+                ?? (volumes.Take(i).Any(v => v.Name == volumes[i].Name) ? "A volume is named twice." : null));
+            Add($"volumes[{i}].mountPath", VolumeRules.MountPath(volumes[i].MountPath)
+                ?? (volumes.Take(i).FirstOrDefault(v => VolumeRules.MountPath(v.MountPath) is null && VolumeRules.Overlap(v.MountPath!, volumes[i].MountPath!)) is { } other
+                    ? $"It overlaps the volume '{other.Name}' ('{other.MountPath}'): one would hide the other." : null));
+            Add($"volumes[{i}].processes", VolumeRules.Processes(volumes[i].Processes));
         }
 
         var addons = template.Addons ?? [];

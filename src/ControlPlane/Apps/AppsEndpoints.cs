@@ -21,7 +21,7 @@ public static class AppsEndpoints
         apps.MapPatch("/{id:guid}", Update).WithName("updateApp")
             .ProducesProblem(StatusCodes.Status404NotFound);
         apps.MapDelete("/{id:guid}", Delete).WithName("deleteApp")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
@@ -45,6 +45,7 @@ public static class AppsEndpoints
         var (processes, processErrors) = await CheckProcessesAsync(request.Processes, processRequests, ct);
         foreach (var (field, messages) in processErrors.ToDictionary())
             errors.Check(field, messages[0]);
+        errors.Check("template", TemplateVolumeProcesses(template, processes));
         if (errors.Any)
             return ProblemTypes.Validation(errors.ToDictionary());
 
@@ -89,6 +90,14 @@ public static class AppsEndpoints
         var row = (await store.GetAsync(app.Id, ct))!;
         var summary = (await summaries.ReadAsync([row], ct))[row.Id];
         return TypedResults.Created($"/api/apps/{app.Id}", responses.ToResponse(row, summary) with { JobAlerts = [] });
+    }
+
+    /// <summary>A template's volume may name only processes the app is made with.</summary>
+    private static string? TemplateVolumeProcesses(Contracts.Templates.AppTemplate? template, IReadOnlyList<Processes.ProcessInput> processes)
+    {
+        var unknown = (template?.Volumes ?? []).SelectMany(v => v.Processes ?? []).Where(p => processes.All(x => x.Name != p)).Distinct().ToList();
+        return unknown.Count == 0 ? null
+            : $"The template mounts a volume into {string.Join(", ", unknown.Select(p => $"'{p}'"))}, which the app will not have: give that process in \"processes\", or fix the template.";
     }
 
     private static (Contracts.Templates.AppTemplate? Template, string? Error) FindTemplate(string? name, Templates.TemplateCatalog templates)
@@ -178,9 +187,14 @@ public static class AppsEndpoints
     }
 
     /// <summary>Delete an app with its containers, routes and data</summary>
-    /// <remarks>202: the reconciler stops and removes its containers, route, network and built images shortly after.</remarks>
-    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(Guid id, AppsStore store, CancellationToken ct)
+    /// <remarks>202: the reconciler stops and removes its containers, route, network and built images shortly after. An app with volumes needs ?confirm=&lt;app name&gt; (409 app-delete-unconfirmed without it); its volumes' data is kept until a final verified backup of each exists (GET /api/volumes lists them meanwhile).</remarks>
+    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> Delete(
+        Guid id, [Microsoft.AspNetCore.Mvc.FromQuery] string? confirm, AppsStore store, Volumes.VolumesStore volumes, CancellationToken ct)
     {
+        if (await volumes.VolumesOfAppAsync(id, ct) is not { } app)
+            return ProblemTypes.NotFound("The app");
+        if (app.Volumes.Count > 0 && !VolumeRules.Confirms(confirm, app.AppName))
+            return ProblemTypes.AppDeleteUnconfirmed(app.AppName, app.Volumes);
         if (!await store.DeleteAsync(id, ct))
             return ProblemTypes.NotFound("The app");
         var status = $"/api/apps/{id}";

@@ -51,6 +51,8 @@ public static class AuditSummary
             "POST /api/apps/{id:guid}/cron/{jobId:guid}/runs" => "run cron job " + Clip(Route(call, "jobId")) + " now",
             "POST /api/apps/{id:guid}/runs" => "start a one-off run" + Part(" as process ", body.Value("process")),
             "POST /api/apps/{id:guid}/runs/{runId:guid}/stop" or "DELETE /api/apps/{id:guid}/runs/{runId:guid}" => "stop run " + Clip(Route(call, "runId")),
+            "POST /api/apps/{id:guid}/volumes" => "add volume" + Part(" ", body.Value("name")) + Part(" at ", body.Value("mountPath")),
+            "DELETE /api/apps/{id:guid}/volumes/{name}" => "delete volume " + Clip(Route(call, "name")),
             // A mutation this class does not know yet: name the fields it sent, not their values.
             _ => body.Fields.Count > 0 ? "fields: " + Names(body.Fields) : null,
         };

@@ -50,6 +50,7 @@ public static class ControlPlaneServices
         });
 
         services.AddSingleton<AppsStore>();
+        services.AddSingleton<Volumes.VolumesStore>();
         services.AddSingleton<AppResponses>();
         services.AddSingleton<AppReleaseSummaries>();
         services.AddSingleton<HostCapacityStore>();

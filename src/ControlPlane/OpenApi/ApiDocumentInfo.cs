@@ -18,6 +18,7 @@ internal sealed class ApiDocumentInfo : IOpenApiDocumentTransformer
         ["Env"] = "Environment variables, sealed at rest; values are shown only when asked for by name.",
         ["Domains"] = "Custom domains routed to an app, beside its generated hostname.",
         ["Processes"] = "An app's processes (web and workers) with their replicas, scaling, and the release command run once per release.",
+        ["Volumes"] = "Persistent Docker volumes mounted into an app's processes, with their usage; deleting one keeps its data until a final backup.",
         ["Cron jobs"] = "Scheduled commands of an app, each run a fresh container from its serving release, with their run history.",
         ["Runs"] = "One-off commands in a fresh container from the serving release (heroku run), with live output and a stop.",
         ["Logs"] = "The app's stored output: search, pages, a live stream, retention settings.",

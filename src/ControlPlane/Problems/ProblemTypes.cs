@@ -32,6 +32,26 @@ public static class ProblemTypes
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The change conflicts with the app's processes.", detail: detail,
             type: Base + "process-conflict");
 
+    /// <summary>A volume change that conflicts with the app's volumes: the name is taken, or its mount path overlaps another's.</summary>
+    public static ProblemHttpResult VolumeConflict(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The change conflicts with the app's volumes.", detail: detail,
+            type: Base + "volume-conflict");
+
+    /// <summary>A volume is deleted only when the caller names it again (<c>?confirm=&lt;name&gt;</c>).</summary>
+    public static ProblemHttpResult VolumeDeleteUnconfirmed(string name) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Deleting the volume '{name}' needs a confirmation.",
+            detail: $"Repeat the call with ?confirm={name}. The volume is unmounted from the app's processes (a new release); its data is not "
+                + "deleted at once: a final backup is taken and verified before the Docker volume is removed.",
+            type: Base + "volume-delete-unconfirmed");
+
+    /// <summary>An app with volumes is deleted only when the caller names the app again (<c>?confirm=&lt;app name&gt;</c>).</summary>
+    public static ProblemHttpResult AppDeleteUnconfirmed(string appName, IReadOnlyList<string> volumes) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Deleting the app '{appName}' needs a confirmation: it has volumes.",
+            detail: $"The app has {volumes.Count} volume(s) ({string.Join(", ", volumes)}). Repeat the call with ?confirm={appName}. "
+                + "Their data is not deleted at once: a final backup of each volume is taken and verified before its Docker volume is removed "
+                + "(GET /api/volumes shows them meanwhile).",
+            type: Base + "app-delete-unconfirmed");
+
     /// <summary>A variable's name differs only by case from one the app already has (<c>path</c> against a stored <c>PATH</c>).</summary>
     public static ProblemHttpResult EnvKeyConflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "An environment variable with that name in another case exists.", detail: detail,

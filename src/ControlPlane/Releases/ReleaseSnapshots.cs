@@ -37,23 +37,30 @@ public static class ReleaseSnapshots
                   FROM app_processes p WHERE p.app_id = a.id), '[]'::jsonb)
         """;
 
+    /// <summary>The app's volumes as a release snapshots them: a JSON array of {id, name, mountPath, processes} (camelCase).</summary>
+    internal const string VolumesSnapshotSql = """
+        COALESCE((SELECT jsonb_agg(jsonb_build_object('id', v.id, 'name', v.name, 'mountPath', v.mount_path, 'processes', to_jsonb(v.processes)) ORDER BY v.name)
+                  FROM app_volumes v WHERE v.app_id = a.id), '[]'::jsonb)
+        """;
+
     public static async Task<(ReleaseRow Release, long Generation)?> InsertAsync(
         IDbConnection connection, IDbTransaction tx, Guid appId, ReleaseSource source, string reason, DateTimeOffset now,
         Guid? sourceReleaseId = null, string? imageDigest = null, string? envSnapshotJson = null, string? procfileJson = null)
     {
         var id = Guid.CreateVersion7();
-        // The processes and the release command are the app's as they are now (a rollback restores the app's first).
+        // The processes and the release command are the app's as they are now (a rollback restores the app's first); the
+        // volumes are the app's as they are now, a rollback included: it never detaches data nor brings back a deleted volume.
         var inserted = await connection.ExecuteAsync(
             $$"""
             INSERT INTO releases (id, app_id, image, image_digest, source_kind, git_url, git_url_sealed, git_ref, git_commit, port, status, created_at, env_snapshot,
                                   memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
                                   deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, reason, source_release_id, run_as_root,
-                                  processes, procfile, release_command, release_command_timeout_seconds)
+                                  processes, procfile, release_command, release_command_timeout_seconds, volumes)
             SELECT @id, a.id, @Image, @imageDigest, @Kind, @GitUrl, @GitUrlSealed, @GitRef, @GitCommit, a.port, @pending, @now,
                    COALESCE(@envSnapshotJson::jsonb, {{Addons.AddonEnvironment.SnapshotSql}}, '{}'::jsonb),
                    a.memory_mb, a.cpus, a.pids_limit, a.security_profile, h.path, h.timeout_seconds, h.healthy_threshold,
                    h.deploy_deadline_seconds, a.drain_seconds, a.stop_timeout_seconds, @reason, @sourceReleaseId, a.run_as_root,
-                   {{ProcessesSnapshotSql}}, @procfileJson::jsonb, a.release_command, a.release_command_timeout_seconds
+                   {{ProcessesSnapshotSql}}, @procfileJson::jsonb, a.release_command, a.release_command_timeout_seconds, {{VolumesSnapshotSql}}
             FROM apps a JOIN health_checks h ON h.app_id = a.id
             WHERE a.id = @appId
             """,

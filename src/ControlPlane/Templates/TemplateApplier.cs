@@ -1,5 +1,4 @@
-using Dapper;
-using Npgsql;
+using PersonalCloud.Contracts.Validation;
 using PersonalCloud.Contracts.Templates;
 using PersonalCloud.ControlPlane.Env;
 
@@ -9,7 +8,7 @@ namespace PersonalCloud.ControlPlane.Templates;
 /// What a template adds to an app just created from it, before its first release: env (generated secrets made here, sealed
 /// like any value), volumes and add-ons. Nothing is deployed yet, so the first release carries all of it.
 /// </summary>
-public sealed class TemplateApplier(NpgsqlDataSource db, EnvStore env, Addons.AddonsStore addons, TimeProvider time)
+public sealed class TemplateApplier(EnvStore env, Volumes.VolumesStore volumes, Addons.AddonsStore addons)
 {
     public async Task ApplyAsync(Guid appId, AppTemplate template, CancellationToken ct)
     {
@@ -22,15 +21,11 @@ public sealed class TemplateApplier(NpgsqlDataSource db, EnvStore env, Addons.Ad
                 throw new InvalidOperationException($"The template's env could not be set: {result.Status} {result.Message}");
         }
 
-        await using var connection = await db.OpenConnectionAsync(ct);
         foreach (var volume in template.Volumes ?? [])
         {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO app_volumes (id, app_id, name, mount_path, processes, created_at)
-                VALUES (@id, @appId, @name, @mountPath, @processes, @now)
-                """,
-                new { id = Guid.CreateVersion7(), appId, name = volume.Name, mountPath = volume.MountPath, processes = volume.Processes?.ToArray(), now = time.GetUtcNow() });
+            var added = await volumes.CreateAsync(appId, volume.Name!, VolumeRules.Normalize(volume.MountPath!), volume.Processes, ct);
+            if (added.Status != Volumes.VolumeChangeStatus.Applied)
+                throw new InvalidOperationException($"The template's volume '{volume.Name}' could not be added: {added.Status} {added.Message}");
         }
 
         foreach (var addon in template.Addons ?? [])

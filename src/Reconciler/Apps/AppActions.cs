@@ -19,6 +19,7 @@ public sealed partial class AppActions(
     StatusWriter status,
     EventJournal journal,
     ContainerLifecycle lifecycle,
+    Volumes.VolumePreparer volumes,
     TimeProvider time,
     ILogger<AppActions> logger)
 {
@@ -64,6 +65,8 @@ public sealed partial class AppActions(
                 break;
             case StartContainer a:
                 string id;
+                // Its volumes exist, labelled, and belong to its user before it mounts them.
+                await volumes.PrepareAsync(a.Spec, ct);
                 try
                 {
                     id = await runtime.CreateAndStartAsync(a.Spec, ct);

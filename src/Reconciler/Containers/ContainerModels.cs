@@ -64,7 +64,9 @@ public sealed record ContainerLimits(long MemoryBytes, double Cpus, long Pids);
 /// <summary>
 /// Everything needed to create one app container; the spec hash is a label so a changed spec means replace. One spec
 /// per process (its replicas differ only in <see cref="Replica"/> and name); <see cref="Command"/> replaces the image's
-/// CMD (as <c>sh -c</c>). A worker or a release command exposes no port and gets no PORT.
+/// CMD (as <c>sh -c</c>). A worker or a release command exposes no port and gets no PORT. <see cref="Volumes"/>: the
+/// app's named volumes it mounts read-write; <see cref="RunsAs"/>: the user it runs as in the end (its own, else the image's),
+/// for whom those volumes are made writable.
 /// </summary>
 public sealed record ContainerSpec(
     string Name,
@@ -83,10 +85,14 @@ public sealed record ContainerSpec(
     string Process = Contracts.Processes.ProcessLimits.DefaultWebName,
     string ProcessKind = Contracts.Processes.ProcessKinds.Web,
     int Replica = 0,
-    string? Command = null)
+    string? Command = null,
+    IReadOnlyList<Volumes.VolumeMount>? Volumes = null,
+    string? RunsAs = null)
 {
     /// <summary>Only a web process listens where traffic and health checks go.</summary>
     public bool ExposesPort => Kind == Contracts.Labels.ContainerLabels.KindProcess && ProcessKind == Contracts.Processes.ProcessKinds.Web;
+
+    public IReadOnlyList<Volumes.VolumeMount> Mounts => Volumes ?? [];
 }
 
 /// <summary>

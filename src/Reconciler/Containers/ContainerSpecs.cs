@@ -45,6 +45,8 @@ public static class ContainerSpecs
         var network = NetworkName(app.Id);
         var user = AppSandbox.UserFor(image.User, release.RunAsRoot);
         var text = HashText(app, release, image, port, network, user, process.Limits);
+        var mounts = MountsFor(release, process.Name);
+        AppendMounts(text, mounts);
         // The default web process adds nothing: containers made before processes keep their hash (no restart on upgrade).
         if (!process.IsDefaultWebFor(release.Limits))
         {
@@ -71,7 +73,24 @@ public static class ContainerSpecs
             process.Name,
             process.Kind,
             0,
-            process.Command);
+            process.Command,
+            mounts,
+            user ?? image.User);
+    }
+
+    /// <summary>The release's volumes that <paramref name="process"/> mounts, by mount path (the release command: those meant for every process).</summary>
+    public static IReadOnlyList<Volumes.VolumeMount> MountsFor(DesiredRelease release, string? process) =>
+        (release.Volumes ?? [])
+            .Where(v => process is null ? v.Processes is null : v.MountedBy(process))
+            .OrderBy(v => v.MountPath, StringComparer.Ordinal)
+            .Select(v => new Volumes.VolumeMount(v.Id, v.Name, v.MountPath))
+            .ToList();
+
+    /// <summary>Nothing for no volumes: containers made before volumes keep their hash.</summary>
+    private static void AppendMounts(StringBuilder text, IReadOnlyList<Volumes.VolumeMount> mounts)
+    {
+        foreach (var m in mounts)
+            text.Append("volume=").Append(m.VolumeId.ToString("N")).Append(':').Append(m.MountPath).Append('\n');
     }
 
     /// <summary>The same spec for another replica: only its index and name differ.</summary>
@@ -95,10 +114,12 @@ public static class ContainerSpecs
         var network = NetworkName(app.Id);
         var user = AppSandbox.UserFor(image.User, release.RunAsRoot);
         var text = HashText(app, release, image, port, network, user, release.Limits).Append("release-command=").Append(command).Append('\n');
+        var mounts = MountsFor(release, null);
+        AppendMounts(text, mounts);
         var hash = Sha256(text.ToString());
         return new ContainerSpec($"pcloud-{app.Name}-release-{hash[..12]}", image.Id, app.Id, app.Name, release.Id, hash, network, port,
             release.Environment, release.Limits, release.SecurityProfile, user, ContainerLabels.KindReleaseCommand,
-            ProcessLimits.ReleaseEntry, ProcessKinds.Worker, 0, command);
+            ProcessLimits.ReleaseEntry, ProcessKinds.Worker, 0, command, mounts, user ?? image.User);
     }
 
     public static string ReplicaName(string appName, string process, int index, string hash) =>

@@ -58,8 +58,9 @@ public static class DockerCreateParameters
             HostConfig = new HostConfig
             {
                 Privileged = false,
+                // Never a bind mount: only the app's own named volumes, read-write, made by the platform (no driver options).
                 Binds = [],
-                Mounts = [],
+                Mounts = [.. spec.Mounts.Select(m => new Mount { Type = "volume", Source = m.DockerName, Target = m.MountPath, ReadOnly = false })],
                 VolumesFrom = [],
                 PortBindings = new Dictionary<string, IList<PortBinding>>(),
                 PublishAllPorts = false,

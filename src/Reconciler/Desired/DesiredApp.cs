@@ -57,6 +57,7 @@ public sealed record DesiredProcess(string Name, string Kind, string? Command, i
 /// An immutable release snapshot: everything its containers run with (env opened), the processes as the API defined them
 /// when it was made (null: a release from before processes, one web process), and its release command.
 /// <paramref name="ReleaseCommandSucceeded"/>: the release command already ran and exited 0 (it runs once).
+/// <paramref name="Volumes"/>: the volumes its processes mount (null: a release from before volumes, none).
 /// </summary>
 public sealed record DesiredRelease(
     Guid Id,
@@ -77,7 +78,8 @@ public sealed record DesiredRelease(
     IReadOnlyList<ProcessDefinition>? Processes = null,
     string? ReleaseCommand = null,
     TimeSpan? ReleaseCommandTimeout = null,
-    bool ReleaseCommandSucceeded = false)
+    bool ReleaseCommandSucceeded = false,
+    IReadOnlyList<Volumes.ReleaseVolume>? Volumes = null)
 {
     public static readonly TimeSpan DefaultReleaseCommandTimeout = TimeSpan.FromSeconds(ProcessLimits.DefaultReleaseCommandTimeoutSeconds);
 }

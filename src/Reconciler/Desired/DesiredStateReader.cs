@@ -54,7 +54,8 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
             SELECT id, source_kind, image, image_digest, git_url, git_url_sealed, git_ref, status, failure_reason, port, env_snapshot::text AS env_snapshot,
                    memory_mb, cpus, pids_limit, security_profile, health_path, health_timeout_seconds, healthy_threshold,
                    deploy_deadline_seconds, drain_seconds, stop_timeout_seconds, run_as_root, processes::text AS processes,
-                   release_command, release_command_timeout_seconds, release_command_succeeded_at IS NOT NULL AS release_command_succeeded
+                   release_command, release_command_timeout_seconds, release_command_succeeded_at IS NOT NULL AS release_command_succeeded,
+                   volumes::text AS volumes
             FROM releases WHERE id = @releaseId
             """, new { releaseId }, cancellationToken: ct));
         return row is null ? null : ToDesired(appId, row);
@@ -87,7 +88,8 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
             r.Processes is null ? null : JsonSerializer.Deserialize<List<Contracts.Processes.ProcessDefinition>>(r.Processes, SnapshotJson),
             r.ReleaseCommand,
             r.ReleaseCommandTimeoutSeconds is { } timeout ? TimeSpan.FromSeconds(timeout) : null,
-            r.ReleaseCommandSucceeded);
+            r.ReleaseCommandSucceeded,
+            r.Volumes is null ? null : JsonSerializer.Deserialize<List<Volumes.ReleaseVolume>>(r.Volumes, SnapshotJson));
     }
 
     /// <summary>How the API writes a release's process snapshot (camelCase, as ASP.NET Core's web defaults).</summary>
@@ -144,5 +146,6 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
         public string? ReleaseCommand { get; init; }
         public int? ReleaseCommandTimeoutSeconds { get; init; }
         public bool ReleaseCommandSucceeded { get; init; }
+        public string? Volumes { get; init; }
     }
 }

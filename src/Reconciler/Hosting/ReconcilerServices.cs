@@ -32,8 +32,16 @@ public static class ReconcilerServices
             return new SecretBox(MasterKeyStartup.Load(sp.GetRequiredService<NpgsqlDataSource>(), options.MasterKey, options.MasterKeyFile, sp.GetRequiredService<TimeProvider>()));
         });
 
-        services.AddSingleton<IContainerRuntime>(sp => new DockerContainerRuntime(
+        services.AddSingleton(sp => new DockerContainerRuntime(
             sp.GetRequiredService<ILogger<DockerContainerRuntime>>(), sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.Instance));
+        services.AddSingleton<IContainerRuntime>(sp => sp.GetRequiredService<DockerContainerRuntime>());
+        services.AddSingleton<Volumes.IVolumeRuntime>(sp => sp.GetRequiredService<DockerContainerRuntime>());
+        services.AddOptions<Volumes.VolumeOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Volumes.VolumeStatusStore>();
+        services.AddSingleton<Volumes.VolumePreparer>();
+        // Removal waits for the final backup: until backups are wired in, no orphaned volume is ever removed.
+        services.AddSingleton<Volumes.IVolumeRemovalGate, Volumes.KeepUntilFinalBackupGate>();
+        services.AddHostedService<Volumes.VolumeMonitor>();
         services.AddSingleton<ICaddyAdmin>(sp => new CaddyAdminClient(sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.CaddyAdminEndpoint));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.ProxySettings());
         services.AddSingleton(sp =>

@@ -148,8 +148,12 @@ public sealed class DashboardBrowser : IAsyncDisposable
     public static async Task DeleteAppsAsync(PlatformApi api, IEnumerable<Guid> apps)
     {
         var ids = apps.ToList();
+        // Confirmed by name: an app with volumes is deleted only so.
         foreach (var id in ids)
-            await api.Http.DeleteAsync($"/api/apps/{id}");
+        {
+            if (await api.GetAppAsync(id) is { } app)
+                await api.Http.DeleteAsync($"/api/apps/{id}?confirm={Uri.EscapeDataString(app.Name)}");
+        }
         foreach (var id in ids)
             await Eventually.UntilAsync(async () => await api.GetAppAsync(id) is null, ConvergeTimeout, $"app {id} is deleted");
     }

@@ -76,6 +76,7 @@ public sealed class PlatformFixture
         _environment["PCLOUD_INSTANCE"] = Instance;
         _environment["PCLOUD_CADDY_ADMIN_SOCKET"] = Path.Combine(DataDir, "run", "caddy-admin.sock");
         _environment["PCLOUD_RESYNC_SECONDS"] = "5";
+        _environment["PCLOUD_VOLUME_SCAN_SECONDS"] = "2";
         _environment["PCLOUD_DATABASE_URL"] = "";
         _environment["PCLOUD_DASHBOARD_PASSWORD"] = DashboardPassword;
         // Anonymous calls are written per window: a short one, so tests find their rows within seconds.

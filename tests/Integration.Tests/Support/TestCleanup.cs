@@ -17,9 +17,8 @@ public static class TestCleanup
             await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
         foreach (var network in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }))
             await docker.Networks.DeleteNetworkAsync(network.ID);
-        // Add-ons' data volumes: the platform keeps them on purpose; a test run's go with it.
-        var volumes = await docker.Volumes.ListAsync(new VolumesListParameters { Filters = filter });
-        foreach (var volume in volumes.Volumes ?? [])
+        // Volumes (apps' and add-ons'): the platform never removes one on its own (only after a final backup); a test run's are removed here.
+        foreach (var volume in (await docker.Volumes.ListAsync(new VolumesListParameters { Filters = filter })).Volumes ?? [])
             await docker.Volumes.RemoveAsync(volume.Name, force: true);
     }
 }

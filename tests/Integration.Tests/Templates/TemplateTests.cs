@@ -14,7 +14,7 @@ namespace PersonalCloud.Integration.Tests.Platform.Templates;
 public sealed class TemplateTests : PlatformTest
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly List<Guid> _apps = [];
+    private readonly List<AppResponse> _apps = [];
     private readonly List<string> _files = [];
 
     private string TemplatesDir => Path.Combine(Platform.DataDir, "templates");
@@ -22,8 +22,9 @@ public sealed class TemplateTests : PlatformTest
     [TearDown]
     public async Task CleanUpAsync()
     {
-        foreach (var id in _apps)
-            using (await Api.Http.DeleteAsync($"/api/apps/{id}")) { }
+        // An app with volumes is deleted only with its name as the confirmation.
+        foreach (var app in _apps)
+            using (await Api.Http.DeleteAsync($"/api/apps/{app.Id}?confirm={app.Name}")) { }
         foreach (var file in _files)
             File.Delete(file);
     }
@@ -70,6 +71,21 @@ public sealed class TemplateTests : PlatformTest
     }
 
     [Test]
+    public async Task BuiltInTemplates_GiveTheAppTheirProcessesVolumesAddonAndSecret_BeforeAnyDeploy()
+    {
+        var files = await CreateFromAsync(PlatformApi.UniqueName("tplvol"), "files-on-a-volume");
+        var volume = (await Api.GetAsync<IReadOnlyList<VolumeResponse>>($"/api/apps/{files.Id}/volumes")).Should().ContainSingle().Subject;
+        volume.Should().Match<VolumeResponse>(v => v.Name == "data" && v.MountPath == "/data");
+
+        var stack = await CreateFromAsync(PlatformApi.UniqueName("tplpg"), "web-worker-postgres");
+        (await Api.GetAsync<IReadOnlyList<ProcessResponse>>($"/api/apps/{stack.Id}/processes")).Select(p => (p.Name, p.Kind))
+            .Should().BeEquivalentTo([("web", "web"), ("worker", "worker")]);
+        (await Api.GetAsync<IReadOnlyList<AddonResponse>>($"/api/apps/{stack.Id}/addons")).Should().ContainSingle().Which.Kind.Should().Be("postgres");
+        (await RevealAsync(stack.Id, "SECRET_KEY")).Should().MatchRegex("^[A-Za-z0-9]{48}$");
+        stack.CurrentRelease.Should().BeNull("a template without an image waits for the first deploy");
+    }
+
+    [Test]
     public async Task UnknownOrBrokenTemplate_IsAProblemNamingTheFix_AndCreatesNothing()
     {
         var broken = PlatformApi.UniqueName("tplbad");
@@ -108,7 +124,7 @@ public sealed class TemplateTests : PlatformTest
         using var response = await Api.Http.PostAsJsonAsync("/api/apps", new CreateAppRequest(appName, Template: template));
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var app = (await response.Content.ReadFromJsonAsync<AppResponse>(Json))!;
-        _apps.Add(app.Id);
+        _apps.Add(app);
         return app;
     }
 

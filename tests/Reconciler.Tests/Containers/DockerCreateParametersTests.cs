@@ -229,6 +229,18 @@ public sealed class DockerCreateParametersTests
         parameters.Tag.Should().BeNullOrEmpty();
     }
 
+    [Test]
+    public void Map_WithVolumes_MountsEachAsANamedVolumeReadWrite_NeverABind()
+    {
+        var volumeId = Guid.Parse("0192a0c0-0000-7000-8000-0000000000aa");
+        var host = DockerCreateParameters.Map(Spec() with { Volumes = [new Reconciler.Volumes.VolumeMount(volumeId, "data", "/data")] }).HostConfig!;
+
+        host.Binds.Should().BeEmpty();
+        host.Mounts.Should().ContainSingle().Which.Should().Match<Docker.DotNet.Models.Mount>(m =>
+            m.Type == "volume" && m.Source == Contracts.Volumes.VolumeNames.DockerName(volumeId) && m.Target == "/data" && m.ReadOnly == false);
+        host.ReadonlyRootfs.Should().BeTrue("the volume is the only writable path besides the scratch tmpfs");
+    }
+
     private static ContainerSpec Spec(
         string profile = SecurityProfiles.Default,
         IReadOnlyDictionary<string, string>? environment = null,

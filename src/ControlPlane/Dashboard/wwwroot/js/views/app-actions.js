@@ -79,11 +79,12 @@ export function appActions(state, problemBox) {
     if (!name) return;
     const done = await confirmDialog({
       title: `Delete ${name}?`,
-      message: 'Its containers, network, route, environment variables, domains, logs and history are removed.',
+      message: 'Its containers, network, route, environment variables, domains, logs and history are removed. Its volumes are not deleted at once: a final backup of each is taken first.',
       confirmLabel: 'Delete app',
       danger: true,
       typeToConfirm: name,
-      onConfirm: () => api.del(appPath(id)),
+      // The typed name is the confirmation an app with volumes needs (?confirm=<name>).
+      onConfirm: () => api.del(appPath(id, `?confirm=${encodeURIComponent(name)}`)),
     });
     if (done) {
       toast(`Deleting ${name}…`, 'busy');

@@ -14,6 +14,7 @@ const APP_POLL_MS = 2000;
 const TABS = [
   { key: 'overview', label: 'Overview', load: () => import('./tab-overview.js') },
   { key: 'processes', label: 'Processes', load: () => import('./tab-processes.js') },
+  { key: 'volumes', label: 'Volumes', load: () => import('./tab-volumes.js') },
   { key: 'releases', label: 'Releases', load: () => import('./tab-releases.js') },
   { key: 'env', label: 'Environment', load: () => import('./tab-env.js') },
   { key: 'addons', label: 'Add-ons', load: () => import('./tab-addons.js') },

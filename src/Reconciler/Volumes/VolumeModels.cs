@@ -1,0 +1,38 @@
+using PersonalCloud.Contracts.Volumes;
+
+namespace PersonalCloud.Reconciler.Volumes;
+
+/// <summary>A volume as a release snapshots it (<c>releases.volumes</c>): null <paramref name="Processes"/> means every process.</summary>
+public sealed record ReleaseVolume(Guid Id, string Name, string MountPath, IReadOnlyList<string>? Processes = null)
+{
+    /// <summary>Whether <paramref name="process"/> mounts it (the release command mounts the volumes meant for every process).</summary>
+    public bool MountedBy(string process) => Processes is null || Processes.Contains(process, StringComparer.Ordinal);
+}
+
+/// <summary>One volume mounted into one container: the Docker volume of <paramref name="VolumeId"/> at <paramref name="MountPath"/>, read-write.</summary>
+public sealed record VolumeMount(Guid VolumeId, string Name, string MountPath)
+{
+    public string DockerName => VolumeNames.DockerName(VolumeId);
+}
+
+/// <summary>A desired volume row with its app, as the volume monitor reads them all.</summary>
+public sealed record DesiredVolume(Guid Id, Guid AppId, string AppName, string Name);
+
+/// <summary>
+/// A Docker volume labelled for this instance, read back through its labels; <paramref name="UsageBytes"/> and
+/// <paramref name="RefCount"/> (containers that mount it, any state) come from the engine's disk-usage report (null: not measured).
+/// </summary>
+public sealed record ObservedVolume(string DockerName, Guid? VolumeId, Guid? AppId, string? AppName, string? Name, long? UsageBytes, long? RefCount);
+
+/// <summary>What the reconciler last wrote about a volume (<c>volume_status</c>).</summary>
+public sealed record VolumeStatus(Guid VolumeId, Guid AppId, string AppName, string Name, string DockerName, string State, string? Reason,
+    long? UsageBytes, DateTimeOffset? MeasuredAt, string? Warning, string? PreparedFor);
+
+/// <summary>The states a volume's status row takes.</summary>
+public static class VolumeStates
+{
+    public const string Ready = "ready";
+    public const string Missing = "missing";
+    public const string Orphaned = "orphaned";
+    public const string Removed = "removed";
+}
