@@ -54,7 +54,8 @@ start_dockerd() {
     pcloud_log "docker: starting dockerd (log: $log)"
     setsid nohup dockerd >>"$log" 2>&1 </dev/null &
   fi
-  if ! pcloud_wait_until 60 "dockerd to answer on $DOCKER_SOCK" docker_answers; then
+  # A give-up point, not an expected time: on a loaded host restoring many live containers dockerd took 75 s to answer.
+  if ! pcloud_wait_until 180 "dockerd to answer on $DOCKER_SOCK" docker_answers; then
     tail -n 20 "$log" >&2 || true
     pcloud_die "docker: dockerd did not start"
   fi

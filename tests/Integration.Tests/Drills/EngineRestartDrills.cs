@@ -29,7 +29,8 @@ public sealed class EngineRestartDrills : PlatformTest
 
         using var load = new ProxyLoad(Platform.HttpPort, app.GeneratedHostname, clients: 4);
         var down = await StopEngineAsync();
-        await ShellScript.RunAsync(RepoPaths.Script("start-docker.sh"), Platform.ProcessEnvironment, TimeSpan.FromMinutes(2));
+        // Longer than the script's own give-up (180 s), so its reason is what a failure shows.
+        await ShellScript.RunAsync(RepoPaths.Script("start-docker.sh"), Platform.ProcessEnvironment, TimeSpan.FromMinutes(4));
         var result = await load.StopAsync();
 
         TestContext.Progress.WriteLine($"engine restart: down {down.TotalSeconds:0.0} s; {result.Succeeded} requests ok, {result.Failed} failed");
