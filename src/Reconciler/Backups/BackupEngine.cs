@@ -66,7 +66,7 @@ public sealed class BackupEngine(IVolumeArchives volumes, IBackupStore store, Ar
             throw new BackupFailedException($"the engine returned no data for the volume {target.DockerVolume}");
         var files = entries.Where(e => e.Type == "file").ToList();
         var manifest = new BackupManifest(1, target.BackupId, target.AppId, target.AppName, target.VolumeId, target.VolumeName, target.ReleaseId, takenAt,
-            hashed.Written, hashed.Sha256(), files.Sum(f => f.Size), files.Count, $"zstd level {ArchiveFormat.CompressionLevel}",
+            hashed.Written, hashed.Sha256(), files.Sum(f => f.Size), tarBytes, files.Count, $"zstd level {ArchiveFormat.CompressionLevel}",
             $"AES-256-GCM chunked (PCBKUP01), key {key.Id}", entries);
         await write.CommitAsync(manifest, ct);
         return manifest;

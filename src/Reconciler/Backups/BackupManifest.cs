@@ -8,7 +8,7 @@ public sealed record ManifestEntry(string Path, string Type, long Size, int Mode
 
 /// <summary>
 /// What a backup holds, stored beside its archive as manifest.json: the app, volume and release it was taken of, the
-/// archive's size and sha256 (of the stored, encrypted file) and every entry with its checksum. Verification compares a
+/// archive's size and sha256 (of the stored, encrypted file), the tar stream's size and every entry with its checksum. Verification compares a
 /// restored volume against <see cref="Entries"/>.
 /// </summary>
 public sealed record BackupManifest(
@@ -23,6 +23,7 @@ public sealed record BackupManifest(
     long ArchiveBytes,
     string ArchiveSha256,
     long DataBytes,
+    long TarBytes,
     int FileCount,
     string Compression,
     string Encryption,

@@ -3,6 +3,7 @@ using Npgsql;
 using PersonalCloud.Contracts.Hosting;
 using PersonalCloud.Contracts.Secrets;
 using PersonalCloud.Reconciler.Apps;
+using PersonalCloud.Reconciler.Backups;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
 using PersonalCloud.Reconciler.Health;
@@ -101,6 +102,7 @@ public static class ReconcilerServices
         services.AddHostedService<LogCollector>();
         services.AddHostedService<LogSearchIndexer>();
         services.AddJobs(configuration);
+        services.AddBackups(configuration);
         return services;
     }
 

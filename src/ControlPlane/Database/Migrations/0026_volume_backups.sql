@@ -68,8 +68,9 @@ CREATE TABLE volume_restores (
 );
 CREATE INDEX volume_restores_volume ON volume_restores (volume_id, requested_at DESC);
 
--- Desired, written by the API when the owner switches a ready restore in: the Docker volume an app volume's containers
--- mount instead of VolumeNames.DockerName(volume id). The container spec reads it (see Reconciler/Backups/VolumeSwitches).
+-- Written by the reconciler when it performs a switch the owner asked for (volume_restores.switch_requested_at, or an
+-- in-place restore): the Docker volume an app volume's containers mount instead of VolumeNames.DockerName(volume id).
+-- The container spec reads it (see Reconciler/Backups/VolumeSwitches). The previous Docker volume is kept as it was.
 CREATE TABLE volume_switches (
     volume_id     uuid        PRIMARY KEY,
     app_id        uuid        NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
@@ -91,5 +92,5 @@ CREATE TRIGGER volume_restores_requested AFTER INSERT ON volume_restores
     FOR EACH ROW EXECUTE FUNCTION pcloud_notify_backups_changed();
 CREATE TRIGGER volume_backup_policies_changed AFTER INSERT OR UPDATE ON volume_backup_policies
     FOR EACH ROW EXECUTE FUNCTION pcloud_notify_backups_changed();
-CREATE TRIGGER volume_switches_changed AFTER INSERT OR UPDATE ON volume_switches
-    FOR EACH ROW EXECUTE FUNCTION pcloud_notify_backups_changed();
+CREATE TRIGGER volume_restores_switch_requested AFTER UPDATE ON volume_restores
+    FOR EACH ROW WHEN (OLD.switch_requested_at IS NULL AND NEW.switch_requested_at IS NOT NULL) EXECUTE FUNCTION pcloud_notify_backups_changed();
