@@ -1,3 +1,4 @@
+using PersonalCloud.ControlPlane.Backups;
 using PersonalCloud.ControlPlane.Apps;
 using PersonalCloud.ControlPlane.Audit;
 using PersonalCloud.ControlPlane.Auth;
@@ -63,6 +64,7 @@ app.MapGroup("/api")
     .MapEvents()
     .MapCronJobs()
     .MapRuns()
+    .MapBackups()
     .MapInternals();
 
 app.Run();

@@ -78,6 +78,7 @@ public static class ControlPlaneServices
         services.AddSingleton<Jobs.CronJobsStore>();
         services.AddSingleton<Jobs.JobAlerts>();
         services.AddSingleton<Runs.RunsStore>();
+        services.AddSingleton<Backups.BackupsStore>();
         services.AddSingleton<Runs.RunOutputStreamer>();
 
         services.AddSingleton(sp =>
