@@ -21,9 +21,7 @@ public sealed partial class BackupScheduler(
     ILogger<BackupScheduler> logger) : BackgroundService
 {
     public static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
     public void Wake() => _wake.TrySetResult();
 
@@ -74,11 +72,7 @@ public sealed partial class BackupScheduler(
                 LogSwitched(logger, restore.AppId, restore.VolumeName, restore.TargetVolume ?? "");
         }
 
-        if (now - _lastPrune >= PruneEvery)
-        {
-            _lastPrune = now;
-            await retention.PruneAsync(snapshot, now, ct);
-        }
+        await retention.PruneAsync(snapshot, now, ct);
 
         // Restores first: the owner is waiting on them. One job per pass; the next pass reads everything again.
         if (snapshot.Restores.FirstOrDefault(r => r.State == BackupRules.Requested) is { } requested)

@@ -17,5 +17,9 @@ public static class TestCleanup
             await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
         foreach (var network in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }))
             await docker.Networks.DeleteNetworkAsync(network.ID);
+        // App, restore and scratch volumes of this instance (backups' helpers were removed with the containers above).
+        var volumes = await docker.Volumes.ListAsync(new VolumesListParameters { Filters = filter });
+        foreach (var volume in volumes.Volumes ?? [])
+            await docker.Volumes.RemoveAsync(volume.Name, force: true);
     }
 }
