@@ -39,15 +39,15 @@ public sealed class BackupsStore(NpgsqlDataSource db)
             """, new { appId, name }, cancellationToken: ct));
     }
 
-    public async Task RequestBackupAsync(Guid id, BackupVolume volume, DateTimeOffset now, CancellationToken ct)
+    public async Task RequestBackupAsync(Guid backupId, BackupVolume volume, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO volume_backups (id, app_id, app_name, volume_id, volume_name, docker_volume, trigger, requested_at, release_id)
-            VALUES (@id, @AppId, @AppName, @Id, @Name, @dockerVolume, @trigger, @now, @ReleaseId)
+            VALUES (@backupId, @AppId, @AppName, @volumeId, @Name, @dockerVolume, @trigger, @now, @ReleaseId)
             """,
-            new { id, volume.AppId, volume.AppName, volume.Id, volume.Name, dockerVolume = volume.DockerVolume, trigger = BackupRules.TriggerManual, now = now.UtcDateTime, volume.ReleaseId },
+            new { backupId, volumeId = volume.Id, volume.AppId, volume.AppName, volume.Name, dockerVolume = volume.DockerVolume, trigger = BackupRules.TriggerManual, now = now.UtcDateTime, volume.ReleaseId },
             cancellationToken: ct));
     }
 
@@ -82,15 +82,15 @@ public sealed class BackupsStore(NpgsqlDataSource db)
             """, new { volume.Id, volume.AppId, schedule, keepLast, keepDays, now = now.UtcDateTime }, cancellationToken: ct));
     }
 
-    public async Task RequestRestoreAsync(Guid id, BackupVolume volume, Guid backupId, string mode, DateTimeOffset now, CancellationToken ct)
+    public async Task RequestRestoreAsync(Guid restoreId, BackupVolume volume, Guid backupId, string mode, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         // In place is a restore the owner asked to switch in as soon as it is ready.
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO volume_restores (id, app_id, volume_id, volume_name, backup_id, mode, requested_at, switch_requested_at)
-            VALUES (@id, @AppId, @Id, @Name, @backupId, @mode, @now, CASE WHEN @mode = 'in-place' THEN @now END)
-            """, new { id, volume.AppId, volume.Id, volume.Name, backupId, mode, now = now.UtcDateTime }, cancellationToken: ct));
+            VALUES (@restoreId, @AppId, @volumeId, @Name, @backupId, @mode, @now, CASE WHEN @mode = 'in-place' THEN @now END)
+            """, new { restoreId, volume.AppId, volumeId = volume.Id, volume.Name, backupId, mode, now = now.UtcDateTime }, cancellationToken: ct));
     }
 
     public async Task<RestoreRecordRow?> GetRestoreAsync(Guid appId, Guid restoreId, CancellationToken ct)

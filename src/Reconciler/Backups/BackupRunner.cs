@@ -35,9 +35,10 @@ public sealed partial class BackupRunner(
             var manifest = await engine.TakeAsync(backup.Target, progress, () => records.VerifyingAsync(backup.Id, ct), timeout.Token);
             await showing.CancelAsync();
             await shown;
+            // The journal first: whoever sees the new state finds its event already there.
+            await RecordAsync(backup, EventJournal.Succeeded, null, started, ct);
             await records.VerifiedAsync(backup.Id, manifest, time.GetUtcNow(), ct);
             LogVerified(logger, backup.AppId, backup.VolumeName, backup.Id, manifest.ArchiveBytes, manifest.FileCount);
-            await RecordAsync(backup, EventJournal.Succeeded, null, started, ct);
             return (BackupRules.Verified, null);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
@@ -45,9 +46,9 @@ public sealed partial class BackupRunner(
             await showing.CancelAsync();
             await shown;
             var reason = timeout.IsCancellationRequested ? FailureReasons.Of(new TimeoutException()) : FailureReasons.Of(e);
+            await RecordAsync(backup, EventJournal.Failed, reason, started, ct);
             await records.FailedAsync(backup.Id, reason, time.GetUtcNow(), ct);
             LogFailed(logger, e, backup.AppId, backup.VolumeName, backup.Id, reason);
-            await RecordAsync(backup, EventJournal.Failed, reason, started, ct);
             return (BackupRules.Failed, reason);
         }
     }

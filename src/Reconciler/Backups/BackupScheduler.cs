@@ -40,6 +40,7 @@ public sealed partial class BackupScheduler(
                     var failed = await records.FailInterruptedAsync(time.GetUtcNow(), stoppingToken);
                     if (failed > 0)
                         LogInterrupted(logger, failed);
+                    await volumes.RemoveLeftoversAsync(stoppingToken);
                     interrupted = true;
                 }
 

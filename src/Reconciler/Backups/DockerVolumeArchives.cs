@@ -24,7 +24,9 @@ public sealed class DockerVolumeArchives(IDockerClient client, string instance, 
         try
         {
             var archive = await client.Containers.GetArchiveFromContainerAsync(id, new ContainerPathStatParameters { Path = MountPoint + "/." }, false, ct);
-            return new VolumeRead(archive.Stream ?? throw new BackupFailedException("the engine returned no archive stream"), () => new ValueTask(RemoveHelperAsync(id)));
+            var stream = archive.Stream ?? throw new BackupFailedException("the engine returned no archive stream");
+            // Guarded: the engine client's chunked stream takes a read of 0 bytes for the end of the stream.
+            return new VolumeRead(new TeeReadStream(stream, null, hash: false), () => new ValueTask(RemoveHelperAsync(id)));
         }
         catch
         {
@@ -96,6 +98,29 @@ public sealed class DockerVolumeArchives(IDockerClient client, string instance, 
         }
 
         return volumes;
+    }
+
+    public async Task RemoveLeftoversAsync(CancellationToken ct)
+    {
+        var helpers = await client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.Instance}={instance}"] = true, [BackupLabels.Helper] = true },
+            },
+        }, ct);
+        foreach (var helper in helpers)
+            await RemoveHelperAsync(helper.ID);
+        var scratch = await client.Volumes.ListAsync(new VolumesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.Instance}={instance}"] = true, [BackupLabels.Scratch] = true },
+            },
+        }, ct);
+        foreach (var volume in scratch.Volumes ?? [])
+            await RemoveAsync(volume.Name, ct);
     }
 
     private static string? Label(IDictionary<string, string> labels, string key) => labels.TryGetValue(key, out var value) ? value : null;

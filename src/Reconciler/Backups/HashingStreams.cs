@@ -53,18 +53,20 @@ public sealed class HashingWriteStream(Stream inner) : Stream
 /// A read-only stream over <paramref name="source"/> that hands every byte read on to <paramref name="copy"/> (when given),
 /// hashes them (sha256) and counts them: one read of the engine's tar stream feeds the manifest and the archive at once.
 /// </summary>
-public sealed class TeeReadStream(Stream source, Stream? copy, TransferProgress? progress = null) : Stream
+public sealed class TeeReadStream(Stream source, Stream? copy, TransferProgress? progress = null, bool hash = true) : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _hash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
 
     public long BytesRead { get; private set; }
 
-    public string Sha256() => Convert.ToHexStringLower(_hash.GetCurrentHash());
+    public string Sha256() => Convert.ToHexStringLower((_hash ?? throw new InvalidOperationException("not hashed")).GetCurrentHash());
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.IsEmpty)
+            return 0;
         var n = source.Read(buffer);
         Pass(buffer[..n]);
         return n;
@@ -72,6 +74,9 @@ public sealed class TeeReadStream(Stream source, Stream? copy, TransferProgress?
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        // The engine client's chunked stream takes a read of 0 bytes (the tar reader's, at an empty file) for the end of the stream.
+        if (buffer.IsEmpty)
+            return 0;
         var n = await source.ReadAsync(buffer, cancellationToken);
         Pass(buffer.Span[..n]);
         return n;
@@ -93,7 +98,7 @@ public sealed class TeeReadStream(Stream source, Stream? copy, TransferProgress?
     {
         if (bytes.IsEmpty)
             return;
-        _hash.AppendData(bytes);
+        _hash?.AppendData(bytes);
         BytesRead += bytes.Length;
         copy?.Write(bytes);
         progress?.Add(bytes.Length, 0);
@@ -102,7 +107,7 @@ public sealed class TeeReadStream(Stream source, Stream? copy, TransferProgress?
     protected override void Dispose(bool disposing)
     {
         if (disposing)
-            _hash.Dispose();
+            _hash?.Dispose();
         base.Dispose(disposing);
     }
 

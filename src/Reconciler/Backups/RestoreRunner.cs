@@ -70,20 +70,20 @@ public sealed partial class RestoreRunner(
             await restores.StateAsync(restore.Id, "verifying", ct);
             if (difference is not null)
                 throw new BackupFailedException($"the restored volume does not match the backup: {difference}");
-            await restores.ReadyAsync(restore.Id, manifest.TarBytes, manifest.Entries.Count, time.GetUtcNow(), ct);
-            LogReady(logger, restore.AppId, restore.VolumeName, restore.Id, target);
             await journal.RecordAsync(new AppEvent(restore.AppId, null, null, "restore", $"backup restored into {target} for volume {restore.VolumeName}, every file's checksum compared",
                 EventJournal.Succeeded, null, time.GetUtcNow() - started), ct);
+            await restores.ReadyAsync(restore.Id, manifest.TarBytes, manifest.Entries.Count, time.GetUtcNow(), ct);
+            LogReady(logger, restore.AppId, restore.VolumeName, restore.Id, target);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             var reason = FailureReasons.Of(e);
             if (created)
                 await volumes.RemoveAsync(target, CancellationToken.None);
-            await restores.FailedAsync(restore.Id, reason, time.GetUtcNow(), ct);
-            LogFailed(logger, e, restore.AppId, restore.VolumeName, restore.Id, reason);
             await journal.RecordAsync(new AppEvent(restore.AppId, null, null, "restore", $"restore of volume {restore.VolumeName} failed: {reason}; its current data was not touched",
                 EventJournal.Failed, reason, time.GetUtcNow() - started), ct);
+            await restores.FailedAsync(restore.Id, reason, time.GetUtcNow(), ct);
+            LogFailed(logger, e, restore.AppId, restore.VolumeName, restore.Id, reason);
         }
     }
 

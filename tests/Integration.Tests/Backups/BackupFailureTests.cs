@@ -5,7 +5,7 @@ using PersonalCloud.Contracts.Backups;
 using PersonalCloud.Integration.Tests.Platform;
 using PersonalCloud.Integration.Tests.Support;
 
-namespace PersonalCloud.Integration.Tests.Backups;
+namespace PersonalCloud.Integration.Tests.Platform.Backups;
 
 /// <summary>A backup that cannot complete is failed with its reason and an event on the app, never verified, and not retried.</summary>
 [Category("Integration")]

@@ -7,7 +7,7 @@ using PersonalCloud.Contracts.Backups;
 using PersonalCloud.Integration.Tests.Platform;
 using PersonalCloud.Integration.Tests.Volumes;
 
-namespace PersonalCloud.Integration.Tests.Backups;
+namespace PersonalCloud.Integration.Tests.Platform.Backups;
 
 /// <summary>A backup is verified only once restored and checked; a restore gives the data back byte for byte, in a new volume until switched.</summary>
 [Category("Integration")]

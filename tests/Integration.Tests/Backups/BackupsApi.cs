@@ -6,7 +6,7 @@ using PersonalCloud.Integration.Tests.Platform;
 using PersonalCloud.Integration.Tests.Support;
 using PersonalCloud.Integration.Tests.Volumes;
 
-namespace PersonalCloud.Integration.Tests.Backups;
+namespace PersonalCloud.Integration.Tests.Platform.Backups;
 
 /// <summary>The backups API as a test drives it: request, then poll until the reconciler has finished.</summary>
 public sealed class BackupsApi(PlatformFixture platform, PlatformApi api)
@@ -65,13 +65,13 @@ public sealed class BackupsApi(PlatformFixture platform, PlatformApi api)
         return last!;
     }
 
-    /// <summary>Deletes the test's apps and the Docker volumes it made (an app deleted with its volume left would get a final backup).</summary>
+    /// <summary>Deletes the Docker volumes the test made, then its apps (an app deleted with its volume left would get a final backup).</summary>
     public async Task DeleteAppsAsync()
     {
         foreach (var (appId, volumes) in _apps)
         {
-            await api.Http.DeleteAsync($"/api/apps/{appId}");
             await TestVolumes.RemoveAsync(platform, volumes.ToArray());
+            await api.Http.DeleteAsync($"/api/apps/{appId}");
         }
     }
 }
