@@ -85,13 +85,19 @@ public static class TestVolumes
     {
         foreach (var volume in dockerVolumes)
         {
-            try
+            // A backup's helper may hold it for a moment (scheduled backups): it is free again once that backup ends.
+            await Eventually.UntilAsync(async () =>
             {
-                await platform.Docker.Volumes.RemoveAsync(volume, force: true);
-            }
-            catch (Docker.DotNet.DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-            {
-            }
+                try
+                {
+                    await platform.Docker.Volumes.RemoveAsync(volume, force: true);
+                }
+                catch (Docker.DotNet.DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                }
+
+                return true;
+            }, TimeSpan.FromSeconds(60), $"volume {volume} is removed");
         }
     }
 }
