@@ -35,7 +35,7 @@ docker volume create --label "$BENCH_LABEL" --label "io.personalcloud.app-id=$AP
 RANDOM_MIB=$((MIB * 6 / 10)) TEXT_MIB=$((MIB - MIB * 6 / 10))
 bench_log "filling $DOCKER_VOLUME: ${RANDOM_MIB} MiB random in 4 MiB files, ${TEXT_MIB} MiB text in 1 MiB files, 2000 small files"
 docker run --rm --label "$BENCH_LABEL" -v "$DOCKER_VOLUME:/data" "$IMAGE" sh -c "
-  mkdir -p /data/random /data/text /data/small && i=0
+  mkdir -p /tmp /data/random /data/text /data/small && i=0
   while [ \$i -lt $((RANDOM_MIB / 4)) ]; do head -c 4194304 /dev/urandom > /data/random/r\$i.bin; i=\$((i+1)); done
   i=0; while [ \$i -lt 1024 ]; do echo \"line \$i of a log that compresses well, with a timestamp 2026-12-08T00:00:00Z\"; i=\$((i+1)); done > /tmp/kib
   i=0; while [ \$i -lt 12 ]; do cat /tmp/kib; i=\$((i+1)); done > /tmp/chunk
