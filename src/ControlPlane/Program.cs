@@ -1,4 +1,5 @@
 using PersonalCloud.ControlPlane.Addons;
+using PersonalCloud.ControlPlane.Backups;
 using PersonalCloud.ControlPlane.Apps;
 using PersonalCloud.ControlPlane.Audit;
 using PersonalCloud.ControlPlane.Auth;
@@ -69,6 +70,7 @@ app.MapGroup("/api")
     .MapCronJobs()
     .MapRuns()
     .MapTemplates()
+    .MapBackups()
     .MapInternals();
 
 app.Run();

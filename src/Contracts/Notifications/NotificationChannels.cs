@@ -20,4 +20,7 @@ public static class NotificationChannels
 
     /// <summary>Payload: the run id whose row changed (queued, started, ended; sent by a trigger); wakes live run output streams.</summary>
     public const string RunProgress = "pcloud_run_progress";
+
+    /// <summary>Payload: the app id whose backups, restores, backup policies or volume switches were requested (sent by triggers); wakes the backup scheduler.</summary>
+    public const string BackupsChanged = "pcloud_backups_changed";
 }

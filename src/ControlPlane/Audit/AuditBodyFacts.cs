@@ -14,7 +14,7 @@ public sealed record AuditBodyFacts
     public static readonly IReadOnlySet<string> AllowedValues = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "name", "image", "hostname", "releaseId", "git.url", "git.ref", "maskSecretsInLogs", "retention.lines", "retention.hours", "schedule", "timeZone",
-        "process", "kind", "version", "mountPath",
+        "process", "kind", "version", "mountPath", "backupId", "mode",
     };
 
     public static readonly AuditBodyFacts None = new();

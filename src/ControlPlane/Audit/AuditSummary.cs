@@ -53,6 +53,10 @@ public static class AuditSummary
             "POST /api/apps/{id:guid}/runs/{runId:guid}/stop" or "DELETE /api/apps/{id:guid}/runs/{runId:guid}" => "stop run " + Clip(Route(call, "runId")),
             "POST /api/apps/{id:guid}/volumes" => "add volume" + Part(" ", body.Value("name")) + Part(" at ", body.Value("mountPath")),
             "DELETE /api/apps/{id:guid}/volumes/{name}" => "delete volume " + Clip(Route(call, "name")),
+            "POST /api/apps/{id:guid}/volumes/{name}/backups" => "back up volume " + Clip(Route(call, "name")),
+            "PUT /api/apps/{id:guid}/volumes/{name}/backup-policy" => "set backup policy of volume " + Clip(Route(call, "name")) + Part(" at ", body.Value("schedule")),
+            "POST /api/apps/{id:guid}/volumes/{name}/restores" => "restore volume " + Clip(Route(call, "name")) + Part(" from backup ", body.Value("backupId")) + Part(" ", body.Value("mode")),
+            "POST /api/apps/{id:guid}/volumes/{name}/restores/{restoreId:guid}/switch" => "switch volume " + Clip(Route(call, "name")) + " to restore " + Clip(Route(call, "restoreId")),
             // A mutation this class does not know yet: name the fields it sent, not their values.
             _ => body.Fields.Count > 0 ? "fields: " + Names(body.Fields) : null,
         };

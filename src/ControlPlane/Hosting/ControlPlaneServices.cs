@@ -80,6 +80,7 @@ public static class ControlPlaneServices
         services.AddSingleton<Jobs.CronJobsStore>();
         services.AddSingleton<Jobs.JobAlerts>();
         services.AddSingleton<Runs.RunsStore>();
+        services.AddSingleton<Backups.BackupsStore>();
         services.AddSingleton<Runs.RunOutputStreamer>();
         services.AddSingleton<Templates.TemplateCatalog>();
         services.AddSingleton<Templates.TemplateApplier>();

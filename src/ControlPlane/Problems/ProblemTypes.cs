@@ -76,6 +76,24 @@ public static class ProblemTypes
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"Confirm {what} with the app's name.",
             detail: $"Add ?confirm={appName} to the request to go ahead. Nothing was changed.", type: Base + "confirmation-required");
 
+    /// <summary>Only a verified backup (restored into a scratch volume and checked) can be restored.</summary>
+    public static ProblemHttpResult BackupNotVerified(string state, string? reason) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The backup is not verified.",
+            detail: $"It is {state}{(reason is null ? "" : $" ({reason})")}: only a verified backup can be restored. Pick a verified one from GET .../backups, or back up now.",
+            type: Base + "backup-not-verified");
+
+    /// <summary>A backup of the volume is already requested or under way.</summary>
+    public static ProblemHttpResult BackupUnderWay(Guid backupId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A backup of this volume is already under way.",
+            detail: $"Backup {backupId} is not finished yet: follow it at GET /api/apps/{{id}}/backups/{backupId} and ask again once it has ended.",
+            type: Base + "backup-under-way");
+
+    /// <summary>Only a restore that is ready (its new volume checked file by file) can be switched in.</summary>
+    public static ProblemHttpResult RestoreNotReady(string state, string? reason) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The restore is not ready to switch in.",
+            detail: $"It is {state}{(reason is null ? "" : $" ({reason})")}. Wait until it is ready, or start a new restore.",
+            type: Base + "restore-not-ready");
+
     public static ProblemHttpResult Unauthorized() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "A valid bearer token or dashboard session is required.", type: Base + "unauthorized");
 

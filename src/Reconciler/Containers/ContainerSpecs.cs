@@ -83,14 +83,19 @@ public static class ContainerSpecs
         (release.Volumes ?? [])
             .Where(v => process is null ? v.Processes is null : v.MountedBy(process))
             .OrderBy(v => v.MountPath, StringComparer.Ordinal)
-            .Select(v => new Volumes.VolumeMount(v.Id, v.Name, v.MountPath))
+            .Select(v => new Volumes.VolumeMount(v.Id, v.Name, v.MountPath, v.SwitchedTo))
             .ToList();
 
     /// <summary>Nothing for no volumes: containers made before volumes keep their hash.</summary>
     private static void AppendMounts(StringBuilder text, IReadOnlyList<Volumes.VolumeMount> mounts)
     {
         foreach (var m in mounts)
+        {
             text.Append("volume=").Append(m.VolumeId.ToString("N")).Append(':').Append(m.MountPath).Append('\n');
+            // A restore switched in is another Docker volume: the containers roll to mount it.
+            if (m.SwitchedTo is { } switched)
+                text.Append("volume-switched=").Append(switched).Append('\n');
+        }
     }
 
     /// <summary>The same spec for another replica: only its index and name differ.</summary>

@@ -58,7 +58,19 @@ public sealed class DesiredStateReader(NpgsqlDataSource db, SecretBox secrets)
                    volumes::text AS volumes
             FROM releases WHERE id = @releaseId
             """, new { releaseId }, cancellationToken: ct));
-        return row is null ? null : ToDesired(appId, row);
+        if (row is null)
+            return null;
+        var release = ToDesired(appId, row);
+        if (release.Volumes is not { Count: > 0 } volumes)
+            return release;
+        // A restore switched in replaces the Docker volume its app volume mounts (Backups: volume_switches).
+        var switches = (await connection.QueryAsync<(Guid VolumeId, string DockerVolume)>(new CommandDefinition(
+            "SELECT volume_id, docker_volume FROM volume_switches WHERE app_id = @appId", new { appId }, cancellationToken: ct)))
+            .ToDictionary(s => s.VolumeId, s => s.DockerVolume);
+        return switches.Count == 0 ? release : release with
+        {
+            Volumes = volumes.Select(v => switches.TryGetValue(v.Id, out var to) ? v with { SwitchedTo = to } : v).ToList(),
+        };
     }
 
     private static DateTimeOffset? Utc(DateTime? value) => value is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;

@@ -4,6 +4,7 @@ using PersonalCloud.Contracts.Hosting;
 using PersonalCloud.Contracts.Secrets;
 using PersonalCloud.Reconciler.Addons;
 using PersonalCloud.Reconciler.Apps;
+using PersonalCloud.Reconciler.Backups;
 using PersonalCloud.Reconciler.Containers;
 using PersonalCloud.Reconciler.Desired;
 using PersonalCloud.Reconciler.Health;
@@ -40,7 +41,7 @@ public static class ReconcilerServices
         services.AddSingleton<Volumes.VolumeStatusStore>();
         services.AddSingleton<Volumes.VolumePreparer>();
         // Removal waits for the final backup: until backups are wired in, no orphaned volume is ever removed.
-        services.AddSingleton<Volumes.IVolumeRemovalGate, Volumes.KeepUntilFinalBackupGate>();
+        services.AddSingleton<Volumes.IVolumeRemovalGate, Backups.FinalBackupGate>();
         services.AddHostedService<Volumes.VolumeMonitor>();
         services.AddSingleton<ICaddyAdmin>(sp => new CaddyAdminClient(sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.CaddyAdminEndpoint));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.ProxySettings());
@@ -111,6 +112,7 @@ public static class ReconcilerServices
         services.AddHostedService<LogSearchIndexer>();
         services.AddJobs(configuration);
         services.AddAddons(configuration);
+        services.AddBackups(configuration);
         return services;
     }
 

@@ -9,21 +9,16 @@ public sealed record RemovalDecision(bool Remove, string Reason)
     public static RemovalDecision Allow(string reason) => new(true, reason);
 
     public static RemovalDecision Keep(string reason) => new(false, reason);
+
+    /// <summary>The start of every reason a volume is kept for (shown as its status).</summary>
+    public const string WaitingForFinalBackup = "waiting for the final backup: the data is kept until a verified backup of it exists";
 }
 
 /// <summary>
 /// The one place that decides whether an orphaned volume's data may be deleted: only after a final verified backup of it
-/// exists (the backups feature implements it). Asked on every monitor pass until it allows.
+/// exists (Backups/FinalBackupGate). Asked on every monitor pass until it allows.
 /// </summary>
 public interface IVolumeRemovalGate
 {
     ValueTask<RemovalDecision> CanRemoveAsync(OrphanVolume volume, CancellationToken ct);
-}
-
-/// <summary>Until backups exist, nothing is removed: every orphan is kept, waiting for its final backup.</summary>
-public sealed class KeepUntilFinalBackupGate : IVolumeRemovalGate
-{
-    public const string Waiting = "waiting for the final backup: the data is kept until a verified backup of it exists";
-
-    public ValueTask<RemovalDecision> CanRemoveAsync(OrphanVolume volume, CancellationToken ct) => ValueTask.FromResult(RemovalDecision.Keep(Waiting));
 }

@@ -2,17 +2,23 @@ using PersonalCloud.Contracts.Volumes;
 
 namespace PersonalCloud.Reconciler.Volumes;
 
-/// <summary>A volume as a release snapshots it (<c>releases.volumes</c>): null <paramref name="Processes"/> means every process.</summary>
-public sealed record ReleaseVolume(Guid Id, string Name, string MountPath, IReadOnlyList<string>? Processes = null)
+/// <summary>
+/// A volume as a release snapshots it (<c>releases.volumes</c>): null <paramref name="Processes"/> means every process.
+/// <paramref name="SwitchedTo"/>: not in the snapshot; the Docker volume of a restore switched in (<c>volume_switches</c>), set by the reader.
+/// </summary>
+public sealed record ReleaseVolume(Guid Id, string Name, string MountPath, IReadOnlyList<string>? Processes = null, string? SwitchedTo = null)
 {
     /// <summary>Whether <paramref name="process"/> mounts it (the release command mounts the volumes meant for every process).</summary>
     public bool MountedBy(string process) => Processes is null || Processes.Contains(process, StringComparer.Ordinal);
 }
 
-/// <summary>One volume mounted into one container: the Docker volume of <paramref name="VolumeId"/> at <paramref name="MountPath"/>, read-write.</summary>
-public sealed record VolumeMount(Guid VolumeId, string Name, string MountPath)
+/// <summary>
+/// One volume mounted into one container, read-write at <paramref name="MountPath"/>: the Docker volume of <paramref name="VolumeId"/>,
+/// or the restored one switched in for it (<paramref name="SwitchedTo"/>).
+/// </summary>
+public sealed record VolumeMount(Guid VolumeId, string Name, string MountPath, string? SwitchedTo = null)
 {
-    public string DockerName => VolumeNames.DockerName(VolumeId);
+    public string DockerName => SwitchedTo ?? VolumeNames.DockerName(VolumeId);
 }
 
 /// <summary>A desired volume row with its app, as the volume monitor reads them all.</summary>

@@ -10,7 +10,7 @@ namespace PersonalCloud.Integration.Tests.Platform;
 public sealed class PlatformApi(PlatformFixture platform)
 {
     public static readonly TimeSpan ConvergeTimeout = TimeSpan.FromSeconds(90);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public HttpClient Http => platform.Api;
 

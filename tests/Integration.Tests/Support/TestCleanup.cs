@@ -17,7 +17,7 @@ public static class TestCleanup
             await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
         foreach (var network in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }))
             await docker.Networks.DeleteNetworkAsync(network.ID);
-        // Volumes (apps' and add-ons'): the platform never removes one on its own (only after a final backup); a test run's are removed here.
+        // Volumes (apps', add-ons', restores' and scratch ones): the platform never removes one on its own (only after a final backup); a test run's are removed here.
         foreach (var volume in (await docker.Volumes.ListAsync(new VolumesListParameters { Filters = filter })).Volumes ?? [])
             await docker.Volumes.RemoveAsync(volume.Name, force: true);
     }

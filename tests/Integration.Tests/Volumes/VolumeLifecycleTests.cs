@@ -4,6 +4,10 @@ using System.Text.Json;
 using PersonalCloud.Contracts.Api;
 using PersonalCloud.Integration.Tests.Support;
 
+using Dapper;
+using Npgsql;
+using PersonalCloud.Integration.Tests.Platform.Backups;
+
 namespace PersonalCloud.Integration.Tests.Platform.Volumes;
 
 /// <summary>Refusals of the volumes API, and deletes that never delete data: the Docker volume stays, waiting for its final backup.</summary>
@@ -53,14 +57,8 @@ public sealed class VolumeLifecycleTests : PlatformTest
 
         var deleted = await Api.Http.DeleteAsync($"/api/apps/{app.Id}/volumes/data?confirm=data");
         deleted.StatusCode.Should().Be(HttpStatusCode.Accepted, await deleted.Content.ReadAsStringAsync());
-        VolumeResponse? kept = null;
-        await Eventually.UntilAsync(async () =>
-        {
-            kept = (await volumes.ListAsync(app.Id)).SingleOrDefault(v => v.Id == data.Id);
-            return kept is { State: "orphaned", Reason: { } reason } && reason.Contains("waiting for the final backup", StringComparison.Ordinal);
-        }, PlatformApi.ConvergeTimeout, () => $"the deleted volume is listed as kept, with the reason (last: {kept})");
-        kept!.MountPath.Should().BeNull("its desired row is gone");
-        (await volumes.DockerHasAsync(data.Id)).Should().BeTrue("no data is deleted before a final backup");
+        // Kept until its final backup is verified, then removed: the data lives on in that backup.
+        await WaitRemovedAfterAVerifiedFinalBackupAsync(volumes, data.Id);
 
         var appUnconfirmed = await ProblemAsync(await Api.Http.DeleteAsync($"/api/apps/{app.Id}"), HttpStatusCode.Conflict);
         appUnconfirmed.GetProperty("type").GetString().Should().EndWith("/app-delete-unconfirmed");
@@ -69,14 +67,26 @@ public sealed class VolumeLifecycleTests : PlatformTest
 
         var appDeleted = await Api.Http.DeleteAsync($"/api/apps/{app.Id}?confirm={app.Name}");
         appDeleted.StatusCode.Should().Be(HttpStatusCode.Accepted, await appDeleted.Content.ReadAsStringAsync());
-        IReadOnlyList<VolumeResponse> all = [];
+        await WaitRemovedAfterAVerifiedFinalBackupAsync(volumes, uploads.Id);
+        (await FinalBackupAsync(uploads.Id))!.Value.AppName.Should().Be(app.Name, "the backup keeps the deleted app's name");
+    }
+
+    private async Task WaitRemovedAfterAVerifiedFinalBackupAsync(VolumesApi volumes, Guid volumeId)
+    {
+        (string State, string? Reason, string AppName)? final = null;
         await Eventually.UntilAsync(async () =>
         {
-            all = await volumes.ListKeptAsync();
-            return all.Count(v => (v.Id == data.Id || v.Id == uploads.Id) && v.State == "orphaned" && v.Reason!.Contains("waiting for the final backup", StringComparison.Ordinal)) == 2;
-        }, PlatformApi.ConvergeTimeout, () => $"both volumes of the deleted app are kept with the reason (last: {string.Join("; ", all.Select(v => $"{v.Name} {v.State} {v.Reason}"))})");
-        (await volumes.DockerHasAsync(uploads.Id)).Should().BeTrue();
-        (await volumes.DockerHasAsync(data.Id)).Should().BeTrue();
+            final = await FinalBackupAsync(volumeId);
+            return final is { State: "verified" } && !await volumes.DockerHasAsync(volumeId);
+        }, BackupsApi.EndTimeout, () => $"the deleted volume's final backup is verified and then its Docker volume removed (final backup: {final})");
+    }
+
+    private async Task<(string State, string? Reason, string AppName)?> FinalBackupAsync(Guid volumeId)
+    {
+        await using var db = NpgsqlDataSource.Create(Platform.DatabaseUrl);
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<(string, string?, string)?>(
+            "SELECT state, reason, app_name FROM volume_backups WHERE volume_id = @volumeId AND trigger = 'final' ORDER BY requested_at DESC LIMIT 1", new { volumeId });
     }
 
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)

@@ -11,6 +11,8 @@ namespace PersonalCloud.Integration.Tests.Platform.Volumes;
 
 /// <summary>What an app writes to its volume outlives its containers: redeploys, restarts, rollbacks and a killed reconciler.</summary>
 [Category("Integration")]
+// Alone: kills the shared reconciler.
+[NonParallelizable]
 public sealed class VolumePersistenceTests : PlatformTest
 {
     /// <summary>Each start of the web process appends a line to /data/boots (as the non-root user the app runs as) and serves /data.</summary>

@@ -86,12 +86,4 @@ public sealed class VolumePlannerTests
         var plan = VolumePlanner.Plan([], [], [Status(VolumeStates.Orphaned)], Warn, Now);
         plan.Statuses.Single().State.Should().Be(VolumeStates.Removed);
     }
-
-    [Test]
-    public async Task DefaultGate_RefusesEveryRemoval_WaitingForTheFinalBackup()
-    {
-        var decision = await new KeepUntilFinalBackupGate().CanRemoveAsync(new OrphanVolume(Vol, App, "shop", "data", VolumeNames.DockerName(Vol)), CancellationToken.None);
-        decision.Remove.Should().BeFalse();
-        decision.Reason.Should().Contain("waiting for the final backup");
-    }
 }

@@ -43,6 +43,18 @@ public sealed class VolumeSpecTests
     }
 
     [Test]
+    public void ARestoreSwitchedIn_IsTheDockerVolumeMounted_AndRollsTheProcess()
+    {
+        var before = With(new ReleaseVolume(Data, "data", "/data"));
+        var switched = With(new ReleaseVolume(Data, "data", "/data", SwitchedTo: "pcloud-restore-r1"));
+
+        var mount = ProcessScenario.SpecOf(switched, "web").Spec.Mounts.Should().ContainSingle().Subject;
+        mount.DockerName.Should().Be("pcloud-restore-r1");
+        ProcessScenario.SpecOf(before, "web").Spec.Mounts.Single().DockerName.Should().Be(Contracts.Volumes.VolumeNames.DockerName(Data));
+        ProcessScenario.SpecOf(switched, "web").Spec.SpecHash.Should().NotBe(ProcessScenario.SpecOf(before, "web").Spec.SpecHash, "the containers roll to the restored data");
+    }
+
+    [Test]
     public void RunsAs_IsTheContainersUserElseTheImages()
     {
         var spec = ProcessScenario.SpecOf(With(new ReleaseVolume(Data, "data", "/data")), "web").Spec;

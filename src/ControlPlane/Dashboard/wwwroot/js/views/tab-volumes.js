@@ -6,6 +6,7 @@ import { timeAgo } from '../format.js';
 import { field, formError, submitting } from '../components/forms.js';
 import { confirmDialog } from '../components/dialogs.js';
 import { toast } from '../components/toast.js';
+import { mountVolumeBackups } from './backups/volume-backups.js';
 
 const NO_QUOTA = 'Volumes have no size limit on this host: one can fill the data disk. The platform warns over a threshold.';
 
@@ -42,8 +43,25 @@ export async function mount(panel, ctx) {
         hint: 'Comma-separated process names; empty mounts it into every process.' }),
       h('div', { class: 'inline-submit' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Add volume'))),
     formError());
+  // Each volume's backups and restores, below the list; mounted once per volume (each keeps itself fresh).
+  const backups = h('div', { class: 'volumes-backups' });
+  const backupsOf = new Map();
   panel.append(h('div', { class: 'section-head' }, h('h2', null, 'Volumes')),
-    h('p', { class: 'muted volume-quota' }, NO_QUOTA), form, list);
+    h('p', { class: 'muted volume-quota' }, NO_QUOTA), form, list, backups);
+
+  const showBackups = (volumes) => {
+    const names = new Set(volumes.filter((v) => v.mountPath).map((v) => v.name));
+    for (const [name, section] of backupsOf) {
+      if (!names.has(name)) { section.remove(); backupsOf.delete(name); }
+    }
+    for (const name of names) {
+      if (backupsOf.has(name)) continue;
+      const section = h('div', { 'data-backups-of': name });
+      backups.append(section);
+      backupsOf.set(name, section);
+      mountVolumeBackups(section, ctx, name);
+    }
+  };
 
   const load = async () => {
     let volumes;
@@ -53,6 +71,7 @@ export async function mount(panel, ctx) {
       if (!ctx.signal.aborted) list.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, error.message));
       return;
     }
+    showBackups(volumes);
     if (!volumes.length) {
       list.replaceChildren(h('div', { class: 'empty' }, h('h3', null, 'No volumes'),
         h('p', null, 'Everything the app writes is lost when its container is replaced. Add a volume for data that must survive deploys and restarts.')));
