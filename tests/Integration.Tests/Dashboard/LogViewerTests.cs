@@ -11,6 +11,9 @@ namespace PersonalCloud.Integration.Tests.Platform.Dashboard;
 
 /// <summary>The log viewer under load (100,000 lines) and against hostile text. Lines go straight into log_lines.</summary>
 [Category("Integration")]
+// Alone: Chromium aborts its requests in flight whenever Docker adds or removes a network interface (FIELD-NOTES), which
+// tests running beside it do all the time; a dropped click or fetch is not a navigation the harness can repeat.
+[NonParallelizable]
 public sealed class LogViewerTests : DashboardTest
 {
     private const int LineCount = 100_000;
